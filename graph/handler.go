@@ -1,0 +1,83 @@
+package graph
+
+import (
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"tthc/graph/model"
+	"tthc/internal/page"
+)
+
+// Limits on what one operation may ask for.
+const (
+	// MaxComplexity bounds the work of an operation: each field costs 1
+	// and a connection multiplies its selection by its page size, so a
+	// page of 100 procedures with their details fits and a page of 100
+	// units each listing 100 procedures does not.
+	MaxComplexity = 10000
+	// MaxDepth bounds the nesting of fields.
+	MaxDepth = 12
+)
+
+// NewHandler returns the GraphQL endpoint: POST and GET (queries only)
+// per GraphQL over HTTP, answering application/graphql-response+json to
+// clients that accept it.
+func NewHandler(r *Resolver, logger *slog.Logger) *handler.Server {
+	cfg := Config{Resolvers: r}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(depthLimit{max: MaxDepth})
+	srv.SetErrorPresenter(presentError(logger))
+	srv.SetRecoverFunc(recoverPanic(logger))
+	return srv
+}
+
+// pageSize is the number of rows a connection may return, as the
+// complexity limit counts it.
+func pageSize(first, last *int) int {
+	switch {
+	case first != nil:
+		return max(*first, 1)
+	case last != nil:
+		return max(*last, 1)
+	}
+	return page.DefaultSize
+}
+
+func setComplexity(c *ComplexityRoot) {
+	c.Query.Procedures = func(child int, _ *model.ProcedureFilter, _ *model.ProcedureOrder, first *int, _ *string, last *int, _ *string) int {
+		return child * pageSize(first, last)
+	}
+	c.Query.AdministrativeUnits = func(child int, _ *model.AdministrativeUnitFilter, first *int, _ *string, last *int, _ *string) int {
+		return child * pageSize(first, last)
+	}
+	c.Query.LegalDocuments = func(child int, _ *model.LegalDocumentFilter, first *int, _ *string, last *int, _ *string) int {
+		return child * pageSize(first, last)
+	}
+	c.Query.Nodes = func(child int, ids []string) int {
+		return child * max(len(ids), 1)
+	}
+	c.AdministrativeUnit.Procedures = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return child * pageSize(first, last)
+	}
+	c.LegalDocument.Procedures = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return child * pageSize(first, last)
+	}
+	// A province lists dozens of units under it.
+	c.AdministrativeUnit.Children = func(child int) int { return child * 50 }
+}
+
+var _ graphql.ExecutableSchema = (*executableSchema)(nil)

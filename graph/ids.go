@@ -1,0 +1,75 @@
+package graph
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"tthc/internal/errs"
+)
+
+// Global IDs are opaque to clients: base64url of "Type:key". Clients must
+// not parse them; the server may change the encoding.
+const (
+	typeProcedure      = "Procedure"
+	typeAuthorityLevel = "AuthorityLevel"
+	typeSector         = "Sector"
+	typeAgency         = "Agency"
+	typeUnit           = "AdministrativeUnit"
+	typeLegalDocument  = "LegalDocument"
+)
+
+func globalID(typ, key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + key))
+}
+
+func globalIntID(typ string, id int64) string {
+	return globalID(typ, strconv.FormatInt(id, 10))
+}
+
+// parseGlobalID returns the type and key of a global ID.
+func parseGlobalID(id string) (typ, key string, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(id)
+	if err == nil {
+		var ok bool
+		typ, key, ok = strings.Cut(string(b), ":")
+		if ok && typ != "" && key != "" {
+			return typ, key, nil
+		}
+	}
+	return "", "", errs.Errorf(errs.Invalid, "invalid ID %q", id)
+}
+
+// parseIntID returns the numeric key of a global ID of type typ.
+func parseIntID(field, typ, id string) (int64, error) {
+	t, key, err := parseGlobalID(id)
+	if err != nil {
+		return 0, errs.Fieldf(field, "invalid ID %q", id)
+	}
+	n, err := strconv.ParseInt(key, 10, 64)
+	if t != typ || err != nil || n <= 0 {
+		return 0, errs.Fieldf(field, "ID %q is not the ID of a %s", id, typ)
+	}
+	return n, nil
+}
+
+// parseIntIDs parses a list of global IDs of type typ.
+func parseIntIDs(field, typ string, ids []string) ([]int64, error) {
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		n, err := parseIntID(field, typ, id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+func optIntID(field, typ string, id *string) (*int64, error) {
+	if id == nil {
+		return nil, nil
+	}
+	n, err := parseIntID(field, typ, *id)
+	return &n, err
+}

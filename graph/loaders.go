@@ -1,0 +1,156 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"tthc/internal/catalog"
+	"tthc/internal/page"
+)
+
+// Store is what the resolvers read from; internal/postgres implements it.
+type Store interface {
+	ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error)
+	CountProcedures(ctx context.Context, f catalog.ProcedureFilter) (int, error)
+	ProcedureByCode(ctx context.Context, code string) (catalog.Procedure, error)
+	ProceduresByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
+	LevelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LevelCode, error)
+	ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error)
+	DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Document, error)
+	AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.ProcedureAgency, error)
+	LegalDocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LegalDocument, error)
+	AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error)
+	Sectors(ctx context.Context, ids []int64) ([]catalog.Sector, error)
+	SectorProcedureCounts(ctx context.Context, ids []int64) (map[int64]int, error)
+	AgenciesByIDs(ctx context.Context, ids []int64) ([]catalog.Agency, error)
+	UnitsByIDs(ctx context.Context, ids []int64) ([]catalog.Unit, error)
+	UnitChildren(ctx context.Context, parentIDs []int64) (map[int64][]catalog.Unit, error)
+	ListUnits(ctx context.Context, f catalog.UnitFilter, args page.Args) (page.Page[catalog.Unit], error)
+	CountUnits(ctx context.Context, f catalog.UnitFilter) (int, error)
+	LegalDocumentsByIDs(ctx context.Context, ids []int64) ([]catalog.LegalDocument, error)
+	ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter, args page.Args) (page.Page[catalog.LegalDocument], error)
+	CountLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter) (int, error)
+	CatalogStats(ctx context.Context, f catalog.ProcedureFilter, dim catalog.Dimension) ([]catalog.StatBucket, error)
+}
+
+// Loaders batch the reads of one request: every procedure on a page asks
+// for its channels, and one statement answers them all.
+type Loaders struct {
+	Procedure       *dataloadgen.Loader[int64, catalog.Procedure]
+	Levels          *dataloadgen.Loader[int64, []catalog.LevelCode]
+	Channels        *dataloadgen.Loader[int64, []catalog.Channel]
+	Documents       *dataloadgen.Loader[int64, []catalog.Document]
+	Agencies        *dataloadgen.Loader[int64, []catalog.ProcedureAgency]
+	LegalDocs       *dataloadgen.Loader[int64, []catalog.LegalDocument]
+	Sector          *dataloadgen.Loader[int64, catalog.Sector]
+	SectorCount     *dataloadgen.Loader[int64, int]
+	Agency          *dataloadgen.Loader[int64, catalog.Agency]
+	Unit            *dataloadgen.Loader[int64, catalog.Unit]
+	UnitChildren    *dataloadgen.Loader[int64, []catalog.Unit]
+	LegalDocument   *dataloadgen.Loader[int64, catalog.LegalDocument]
+	authorityLevels func(ctx context.Context) ([]catalog.AuthorityLevel, error)
+}
+
+// batchWait is how long a loader gathers keys before it queries. The
+// resolvers of one page run concurrently and ask within microseconds of
+// each other.
+const batchWait = 500 * time.Microsecond
+
+// NewLoaders returns fresh loaders for one request.
+func NewLoaders(s Store) *Loaders {
+	byID := func(list func(context.Context, []int64) ([]catalog.Procedure, error)) func(context.Context, []int64) (map[int64]catalog.Procedure, error) {
+		return func(ctx context.Context, ids []int64) (map[int64]catalog.Procedure, error) {
+			rows, err := list(ctx, ids)
+			return index(rows, func(p catalog.Procedure) int64 { return p.ID }), err
+		}
+	}
+	opt := dataloadgen.WithWait(batchWait)
+	l := &Loaders{
+		Procedure:   dataloadgen.NewMappedLoader(byID(s.ProceduresByIDs), opt),
+		Levels:      dataloadgen.NewMappedLoader(s.LevelsByProcedure, opt),
+		Channels:    dataloadgen.NewMappedLoader(s.ChannelsByProcedure, opt),
+		Documents:   dataloadgen.NewMappedLoader(s.DocumentsByProcedure, opt),
+		Agencies:    dataloadgen.NewMappedLoader(s.AgenciesByProcedure, opt),
+		LegalDocs:   dataloadgen.NewMappedLoader(s.LegalDocumentsByProcedure, opt),
+		SectorCount: dataloadgen.NewMappedLoader(s.SectorProcedureCounts, opt),
+		Sector: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Sector, error) {
+			rows, err := s.Sectors(ctx, ids)
+			return index(rows, func(v catalog.Sector) int64 { return v.ID }), err
+		}, opt),
+		Agency: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Agency, error) {
+			rows, err := s.AgenciesByIDs(ctx, ids)
+			return index(rows, func(v catalog.Agency) int64 { return v.ID }), err
+		}, opt),
+		Unit: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Unit, error) {
+			rows, err := s.UnitsByIDs(ctx, ids)
+			return index(rows, func(v catalog.Unit) int64 { return v.ID }), err
+		}, opt),
+		UnitChildren: dataloadgen.NewMappedLoader(s.UnitChildren, opt),
+		LegalDocument: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.LegalDocument, error) {
+			rows, err := s.LegalDocumentsByIDs(ctx, ids)
+			return index(rows, func(v catalog.LegalDocument) int64 { return v.ID }), err
+		}, opt),
+	}
+	// The few authority levels are read once per request, whatever asks.
+	var (
+		mu     sync.Mutex
+		levels []catalog.AuthorityLevel
+	)
+	l.authorityLevels = func(ctx context.Context) ([]catalog.AuthorityLevel, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if levels == nil {
+			var err error
+			if levels, err = s.AuthorityLevels(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return levels, nil
+	}
+	return l
+}
+
+func index[T any](rows []T, key func(T) int64) map[int64]T {
+	m := make(map[int64]T, len(rows))
+	for _, r := range rows {
+		m[key(r)] = r
+	}
+	return m
+}
+
+// loadList loads a per-procedure list; a procedure without rows has an
+// empty list, not an error.
+func loadList[T any](ctx context.Context, l *dataloadgen.Loader[int64, []T], id int64) ([]T, error) {
+	v, err := l.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return []T{}, nil
+	}
+	return v, err
+}
+
+// loadOne loads an entity by id; nil when it does not exist.
+func loadOne[T any](ctx context.Context, l *dataloadgen.Loader[int64, T], id int64) (*T, error) {
+	v, err := l.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+type loadersKey struct{}
+
+// WithLoaders attaches fresh loaders to a request's context.
+func WithLoaders(ctx context.Context, s Store) context.Context {
+	return context.WithValue(ctx, loadersKey{}, NewLoaders(s))
+}
+
+func loadersFrom(ctx context.Context) *Loaders {
+	return ctx.Value(loadersKey{}).(*Loaders)
+}

@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"context"
+
+	"tthc/graph/model"
+	"tthc/internal/catalog"
+	"tthc/internal/errs"
+)
+
+// node fetches any entity by global ID through the request's loaders, so
+// `nodes` with many IDs costs one statement per type. A well-formed ID of
+// an entity that does not exist gives null.
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	typ, key, err := parseGlobalID(id)
+	if err != nil {
+		return nil, err
+	}
+	l := loadersFrom(ctx)
+	if typ == typeAuthorityLevel {
+		level, err := r.level(ctx, catalog.LevelCode(key))
+		if errs.Code(err) == errs.NotFound {
+			return nil, nil
+		}
+		return level, err
+	}
+	n, err := parseIntID("id", typ, id)
+	if err != nil {
+		return nil, err
+	}
+	// Each case returns a typed nil pointer as an untyped nil, so a missing
+	// entity marshals as null.
+	switch typ {
+	case typeProcedure:
+		return nilIfMissing(loadOne(ctx, l.Procedure, n))
+	case typeSector:
+		return nilIfMissing(loadOne(ctx, l.Sector, n))
+	case typeAgency:
+		return nilIfMissing(loadOne(ctx, l.Agency, n))
+	case typeUnit:
+		return nilIfMissing(loadOne(ctx, l.Unit, n))
+	case typeLegalDocument:
+		return nilIfMissing(loadOne(ctx, l.LegalDocument, n))
+	}
+	return nil, errs.Errorf(errs.Invalid, "invalid ID %q", id)
+}
+
+func nilIfMissing[T any](v *T, err error) (model.Node, error) {
+	if v == nil || err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// level returns the authority level with code.
+func (r *Resolver) level(ctx context.Context, code catalog.LevelCode) (catalog.AuthorityLevel, error) {
+	levels, err := loadersFrom(ctx).authorityLevels(ctx)
+	if err != nil {
+		return catalog.AuthorityLevel{}, err
+	}
+	for _, l := range levels {
+		if l.Code == code {
+			return l, nil
+		}
+	}
+	return catalog.AuthorityLevel{}, errs.Errorf(errs.NotFound, "no authority level %q", code)
+}

@@ -1,0 +1,72 @@
+package graph
+
+import (
+	"context"
+
+	"tthc/graph/model"
+	"tthc/internal/catalog"
+	"tthc/internal/page"
+)
+
+// Resolver holds the dependencies of the resolvers. Resolvers are thin:
+// they decode arguments, call the store or the domain, and encode.
+type Resolver struct {
+	Store Store
+}
+
+func pageArgs(first *int, after *string, last *int, before *string) page.Args {
+	return page.Args{First: first, After: after, Last: last, Before: before}
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func optStr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// procedureFilter decodes the GraphQL filter into the domain's.
+func procedureFilter(in *model.ProcedureFilter) (catalog.ProcedureFilter, error) {
+	var f catalog.ProcedureFilter
+	if in == nil {
+		return f, nil
+	}
+	var err error
+	f.Search = str(in.Search)
+	for _, l := range in.Levels {
+		f.Levels = append(f.Levels, catalog.LevelCode(l))
+	}
+	if f.SectorIDs, err = parseIntIDs("filter.sectorIds", typeSector, in.SectorIds); err != nil {
+		return f, err
+	}
+	if f.AgencyIDs, err = parseIntIDs("filter.agencyIds", typeAgency, in.AgencyIds); err != nil {
+		return f, err
+	}
+	if f.UnitID, err = optIntID("filter.unitId", typeUnit, in.UnitID); err != nil {
+		return f, err
+	}
+	if f.LegalDocumentID, err = optIntID("filter.legalDocumentId", typeLegalDocument, in.LegalDocumentID); err != nil {
+		return f, err
+	}
+	f.Channel = in.Channel
+	f.Status = in.Status
+	return f, nil
+}
+
+// procedureConnection lists procedures and counts them only if asked.
+func (r *Resolver) procedureConnection(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (model.ProcedureConnection, error) {
+	p, err := r.Store.ListProcedures(ctx, f, o, args)
+	if err != nil {
+		return model.ProcedureConnection{}, err
+	}
+	return model.ProcedureConnection{Page: p, Count: func(ctx context.Context) (int, error) {
+		return r.Store.CountProcedures(ctx, f)
+	}}, nil
+}

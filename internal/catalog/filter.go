@@ -1,0 +1,88 @@
+package catalog
+
+import (
+	"strings"
+	"time"
+	"unicode"
+)
+
+// ProcedureFilter narrows a list of procedures. Zero fields do not filter.
+type ProcedureFilter struct {
+	// Search holds words to find in the name or a code prefix, matched
+	// without regard to case or diacritics.
+	Search          string
+	Levels          []LevelCode
+	SectorIDs       []int64
+	AgencyIDs       []int64
+	UnitID          *int64
+	Channel         *ChannelKind
+	Status          *Status
+	LegalDocumentID *int64
+}
+
+// ProcedureOrderField is a column procedures may be sorted by.
+type ProcedureOrderField string
+
+const (
+	OrderRelevance ProcedureOrderField = "RELEVANCE"
+	OrderName      ProcedureOrderField = "NAME"
+	OrderCode      ProcedureOrderField = "CODE"
+	OrderUpdatedAt ProcedureOrderField = "UPDATED_AT"
+)
+
+// ProcedureOrder is a sort field and direction.
+type ProcedureOrder struct {
+	Field ProcedureOrderField
+	Desc  bool
+}
+
+// Dimension is what catalog statistics are grouped by.
+type Dimension string
+
+const (
+	DimensionLevel  Dimension = "LEVEL"
+	DimensionSector Dimension = "SECTOR"
+	DimensionAgency Dimension = "AGENCY"
+	DimensionUnit   Dimension = "UNIT"
+)
+
+// StatBucket is one group of a statistic. Key is a level code or the ID of
+// a sector, agency or unit; nil for rows without one.
+type StatBucket struct {
+	Dimension Dimension
+	Key       *string
+	ID        *int64
+	Label     string
+	Count     int
+}
+
+// UnitFilter narrows a list of administrative units.
+type UnitFilter struct {
+	Search   string
+	Levels   []LevelCode
+	ParentID *int64
+	ValidOn  *time.Time
+}
+
+// LegalDocumentFilter narrows a list of legal documents.
+type LegalDocumentFilter struct {
+	Search   string
+	Types    []string
+	Validity *string
+}
+
+// SearchTerms splits a search into words: runs of letters and digits, with
+// '.' kept inside codes such as "1.000080".
+func SearchTerms(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.'
+	})
+}
+
+// DefaultOrder is relevance when searching, else name.
+func DefaultOrder(f ProcedureFilter) ProcedureOrder {
+	if len(SearchTerms(f.Search)) > 0 {
+		return ProcedureOrder{Field: OrderRelevance}
+	}
+	return ProcedureOrder{Field: OrderName}
+}

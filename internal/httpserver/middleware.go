@@ -1,0 +1,166 @@
+package httpserver
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request ctx belongs to, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// withRequestID gives every request an id, taken from X-Request-Id when
+// a proxy set one, and echoes it in the response.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+// LogHandler adds the request id to every log record made with a
+// request's context.
+type LogHandler struct{ slog.Handler }
+
+func (h LogHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if id := RequestID(ctx); id != "" {
+		rec.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, rec)
+}
+
+func (h LogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return LogHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h LogHandler) WithGroup(name string) slog.Handler { return LogHandler{h.Handler.WithGroup(name)} }
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// withAccessLog logs one line per request.
+func withAccessLog(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration", time.Since(start))
+	})
+}
+
+// withRecover answers 500 instead of dropping the connection when a
+// handler panics, and logs the panic.
+func withRecover(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				logger.ErrorContext(r.Context(), "panic", "panic", v)
+				writeError(w, http.StatusInternalServerError, "INTERNAL", "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody reads at most max bytes of the body and answers 413 to a
+// larger one. It reports whether the request may go on.
+func limitBody(w http.ResponseWriter, r *http.Request, max int64) bool {
+	if r.Body == nil || r.Method != http.MethodPost {
+		return true
+	}
+	if r.ContentLength > max {
+		writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "request body larger than "+strconv.FormatInt(max, 10)+" bytes")
+		return false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "request body larger than "+strconv.FormatInt(max, 10)+" bytes")
+		return false
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "could not read the request body")
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return true
+}
+
+// writeError answers with a GraphQL-shaped error, for failures that happen
+// before the GraphQL layer runs.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
+	})
+}
+
+// statementHeader reports in X-SQL-Statements how many SQL statements the
+// request ran, for tests and benchmarks. The GraphQL handler writes the
+// response once all resolvers are done, so the count is complete then.
+type statementHeader struct {
+	http.ResponseWriter
+	count   func() int64
+	written bool
+}
+
+func (s *statementHeader) setHeader() {
+	if !s.written {
+		s.written = true
+		s.Header().Set("X-SQL-Statements", strconv.FormatInt(s.count(), 10))
+	}
+}
+
+func (s *statementHeader) WriteHeader(code int) {
+	s.setHeader()
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statementHeader) Write(b []byte) (int, error) {
+	s.setHeader()
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statementHeader) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -1,0 +1,64 @@
+// Package httpserver is the HTTP edge: every route of the service is in
+// NewServer, with the middleware that every request goes through.
+package httpserver
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"tthc/graph"
+	"tthc/internal/postgres"
+)
+
+// Config holds the dependencies and limits of the HTTP server.
+type Config struct {
+	Logger         *slog.Logger
+	DB             *postgres.DB
+	RequestTimeout time.Duration
+	MaxBodyBytes   int64
+}
+
+// NewServer returns the service's handler with all its routes.
+func NewServer(cfg Config) http.Handler {
+	mux := http.NewServeMux()
+	resolver := &graph.Resolver{Store: cfg.DB}
+	mux.Handle("/graphql", graphqlMiddleware(cfg, graph.NewHandler(resolver, cfg.Logger)))
+	mux.Handle("GET /{$}", playground.Handler("tthc — thủ tục hành chính", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := cfg.DB.Ping(ctx); err != nil {
+			cfg.Logger.ErrorContext(ctx, "health check failed", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	return withRequestID(withAccessLog(cfg.Logger, withRecover(cfg.Logger, mux)))
+}
+
+// graphqlMiddleware wraps the GraphQL endpoint in the limits every
+// operation runs under.
+func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodPost, http.MethodOptions:
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use GET for queries or POST")
+			return
+		}
+		if !limitBody(w, r, cfg.MaxBodyBytes) {
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
+		defer cancel()
+		ctx = graph.WithLoaders(ctx, cfg.DB)
+		ctx, counter := postgres.WithCounter(ctx)
+		next.ServeHTTP(&statementHeader{ResponseWriter: w, count: counter.Load}, r.WithContext(ctx))
+	})
+}

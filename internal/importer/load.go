@@ -1,0 +1,156 @@
+package importer
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"tthc/internal/catalog"
+	"tthc/internal/errs"
+)
+
+// Store is where the importer writes procedures.
+type Store interface {
+	SaveProcedure(ctx context.Context, dr catalog.ProcedureDraft, hash string) (catalog.Outcome, error)
+}
+
+// Reject is a record the importer skipped, and why.
+type Reject struct {
+	Line   int
+	Code   string
+	Reason string
+}
+
+// Summary is what an import did.
+type Summary struct {
+	Read, Inserted, Updated, Unchanged, Rejected int
+	Warnings                                     int
+	Rejects                                      []Reject
+}
+
+func (s Summary) String() string {
+	return fmt.Sprintf("read %d, inserted %d, updated %d, unchanged %d, rejected %d (%d parse warnings)",
+		s.Read, s.Inserted, s.Updated, s.Unchanged, s.Rejected, s.Warnings)
+}
+
+// maxLine bounds one record; the largest real record is well under 1 MiB.
+const maxLine = 16 << 20
+
+// Load imports portal records, one JSON object a line, from r. A record that
+// cannot be parsed or stored is rejected with its line number and the rest
+// go on; Load fails only when the store itself fails (the database is
+// gone, the context ends). progress, if not nil, receives a line now and
+// then on large inputs.
+func Load(ctx context.Context, r io.Reader, store Store, progress io.Writer) (Summary, error) {
+	var s Summary
+	br := bufio.NewReaderSize(r, 1<<20)
+	last := time.Now()
+	for line := 1; ; line++ {
+		b, err := readLine(br)
+		if err == io.EOF {
+			break
+		}
+		reject := func(code, reason string) {
+			s.Rejected++
+			s.Rejects = append(s.Rejects, Reject{Line: line, Code: code, Reason: reason})
+		}
+		if errors.Is(err, errTooLong) {
+			s.Read++
+			reject("", err.Error())
+			continue
+		}
+		if err != nil {
+			return s, fmt.Errorf("line %d: %w", line, err)
+		}
+		if len(b) == 0 {
+			continue
+		}
+		s.Read++
+		rec, err := Parse(b)
+		if err != nil {
+			reject(rec.Procedure.Code, err.Error())
+			continue
+		}
+		s.Warnings += len(rec.Warnings)
+		draft := rec.Draft()
+		outcome, err := store.SaveProcedure(ctx, draft, Hash(draft))
+		if err != nil {
+			if errs.Code(err) == errs.Invalid {
+				reject(rec.Procedure.Code, err.Error())
+				continue
+			}
+			return s, fmt.Errorf("line %d (%s): %w", line, rec.Procedure.Code, err)
+		}
+		switch outcome {
+		case catalog.Inserted:
+			s.Inserted++
+		case catalog.Updated:
+			s.Updated++
+		case catalog.Unchanged:
+			s.Unchanged++
+		}
+		if progress != nil && time.Since(last) > 2*time.Second {
+			fmt.Fprintf(progress, "import: %d records so far (%s)\n", s.Read, s)
+			last = time.Now()
+		}
+	}
+	return s, nil
+}
+
+var errTooLong = fmt.Errorf("record longer than %d bytes", maxLine)
+
+// readLine returns the next line without its newline, or io.EOF. A line
+// over maxLine is read to its end and reported as errTooLong.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var out []byte
+	tooLong := false
+	for {
+		chunk, isPrefix, err := br.ReadLine()
+		if err != nil {
+			if err == io.EOF && (len(out) > 0 || tooLong) {
+				break
+			}
+			return nil, err
+		}
+		if !tooLong {
+			out = append(out, chunk...)
+			if len(out) > maxLine {
+				tooLong, out = true, nil
+			}
+		}
+		if !isPrefix {
+			break
+		}
+	}
+	if tooLong {
+		return nil, errTooLong
+	}
+	return out, nil
+}
+
+// Draft returns the record as the catalog stores it.
+func (r Record) Draft() catalog.ProcedureDraft {
+	return catalog.ProcedureDraft{
+		Procedure:  r.Procedure,
+		Sector:     r.Sector,
+		Levels:     r.Levels,
+		Agencies:   r.Agencies,
+		Channels:   r.Channels,
+		Documents:  r.Documents,
+		LegalBasis: r.LegalBasis,
+	}
+}
+
+// Hash is a digest of everything a draft would store, so an import can
+// tell an unchanged record without comparing it field by field.
+func Hash(dr catalog.ProcedureDraft) string {
+	b, _ := json.Marshal(dr) // cannot fail: plain data
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,157 @@
+// Package postgres implements the application's storage in PostgreSQL.
+// Every SQL statement of the application lives in this package.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // registers the "postgres" driver
+	"github.com/pressly/goose/v3"
+
+	"tthc/migrations"
+)
+
+// Config holds what Open needs.
+type Config struct {
+	URL              string
+	StatementTimeout time.Duration // applied by the server to every statement
+	MaxOpenConns     int
+}
+
+// DB is the application's handle on the database.
+type DB struct {
+	db *sqlx.DB
+}
+
+// Open connects to PostgreSQL and checks the connection.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	dsn, err := withRuntimeParams(cfg.URL, cfg.StatementTimeout)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxOpenConns > 0 {
+		db.SetMaxOpenConns(cfg.MaxOpenConns)
+		db.SetMaxIdleConns(cfg.MaxOpenConns)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{db: db}, nil
+}
+
+// withRuntimeParams adds server settings to the connection URL; lib/pq
+// passes unknown URL parameters to the server as run-time parameters.
+func withRuntimeParams(rawURL string, timeout time.Duration) (string, error) {
+	if !strings.Contains(rawURL, "://") {
+		return "", fmt.Errorf("DATABASE_URL must be a postgres:// URL")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", fmt.Errorf("parse DATABASE_URL: invalid URL")
+	}
+	q := u.Query()
+	if timeout > 0 && q.Get("statement_timeout") == "" {
+		q.Set("statement_timeout", fmt.Sprint(timeout.Milliseconds()))
+	}
+	if q.Get("application_name") == "" {
+		q.Set("application_name", "tthc")
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// Migrate applies every pending migration.
+func (d *DB) Migrate(ctx context.Context) error {
+	provider, err := goose.NewProvider(goose.DialectPostgres, d.db.DB, migrations.FS)
+	if err != nil {
+		return err
+	}
+	_, err = provider.Up(ctx)
+	return err
+}
+
+// Counter counts the SQL statements run on behalf of one request, so tests
+// and benchmarks can see what a query costs.
+type Counter struct{ n atomic.Int64 }
+
+// Load returns the number of statements counted so far.
+func (c *Counter) Load() int64 { return c.n.Load() }
+
+type counterKey struct{}
+
+// WithCounter returns a context that counts the statements run with it.
+func WithCounter(ctx context.Context) (context.Context, *Counter) {
+	c := &Counter{}
+	return context.WithValue(ctx, counterKey{}, c), c
+}
+
+func count(ctx context.Context) {
+	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
+		c.n.Add(1)
+	}
+}
+
+// queryer is what both *sqlx.DB and *sqlx.Tx offer.
+type queryer interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+func sel(ctx context.Context, q queryer, dest any, query string, args ...any) error {
+	count(ctx)
+	return q.SelectContext(ctx, dest, query, args...)
+}
+
+func get(ctx context.Context, q queryer, dest any, query string, args ...any) error {
+	count(ctx)
+	return q.GetContext(ctx, dest, query, args...)
+}
+
+func exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result, error) {
+	count(ctx)
+	return q.ExecContext(ctx, query, args...)
+}
+
+// inTx runs fn in a transaction, committed when fn returns nil.
+func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := d.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// ExecScript runs a trusted SQL script of several statements, such as the
+// demo data, in one transaction.
+func (d *DB) ExecScript(ctx context.Context, script string) error {
+	return d.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := exec(ctx, tx, script)
+		return err
+	})
+}

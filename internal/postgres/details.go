@@ -1,0 +1,158 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
+
+	"tthc/internal/catalog"
+)
+
+// The functions here fetch the parts of many procedures at once, for the
+// API's batch loaders: one statement per part, whatever the page size.
+
+// LevelsByProcedure returns the level codes of each procedure, in rank order.
+func (d *DB) LevelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LevelCode, error) {
+	var rows []struct {
+		ProcedureID int64  `db:"procedure_id"`
+		Code        string `db:"level_code"`
+	}
+	err := sel(ctx, d.db, &rows, `
+		SELECT pl.procedure_id, pl.level_code
+		FROM procedure_levels pl JOIN authority_levels al ON al.code = pl.level_code
+		WHERE pl.procedure_id = ANY($1)
+		ORDER BY pl.procedure_id, al.rank`, pq.Array(ids))
+	out := make(map[int64][]catalog.LevelCode, len(ids))
+	for _, r := range rows {
+		out[r.ProcedureID] = append(out[r.ProcedureID], catalog.LevelCode(r.Code))
+	}
+	return out, err
+}
+
+// ChannelsByProcedure returns the channels of each procedure, in the
+// portal's order.
+func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error) {
+	var rows []struct {
+		ProcedureID int64            `db:"procedure_id"`
+		Kind        string           `db:"kind"`
+		TimeValue   *decimal.Decimal `db:"time_value"`
+		TimeUnit    *string          `db:"time_unit"`
+		TimeText    string           `db:"time_text"`
+		FeeText     string           `db:"fee_text"`
+		FeeAmount   *decimal.Decimal `db:"fee_amount"`
+		FeeCurrency *string          `db:"fee_currency"`
+		Description string           `db:"description"`
+	}
+	err := sel(ctx, d.db, &rows, `
+		SELECT procedure_id, kind, time_value, time_unit, time_text, fee_text, fee_amount, fee_currency, description
+		FROM procedure_channels WHERE procedure_id = ANY($1)
+		ORDER BY procedure_id, position`, pq.Array(ids))
+	out := make(map[int64][]catalog.Channel, len(ids))
+	for _, r := range rows {
+		c := catalog.Channel{
+			Kind:        catalog.ChannelKind(r.Kind),
+			TimeText:    r.TimeText,
+			Fee:         catalog.Fee{Text: r.FeeText, Amount: r.FeeAmount},
+			Description: r.Description,
+		}
+		if r.TimeValue != nil && r.TimeUnit != nil {
+			c.ProcessingTime = &catalog.ProcessingTime{Value: *r.TimeValue, Unit: catalog.TimeUnit(*r.TimeUnit)}
+		}
+		if r.FeeCurrency != nil {
+			c.Fee.Currency = *r.FeeCurrency
+		}
+		out[r.ProcedureID] = append(out[r.ProcedureID], c)
+	}
+	return out, err
+}
+
+// DocumentsByProcedure returns the dossier documents of each procedure.
+func (d *DB) DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Document, error) {
+	var rows []struct {
+		ProcedureID int64  `db:"procedure_id"`
+		Group       string `db:"group_name"`
+		Name        string `db:"name"`
+		Form        string `db:"form"`
+		Originals   *int   `db:"originals"`
+		Copies      *int   `db:"copies"`
+		Quantity    string `db:"quantity"`
+	}
+	err := sel(ctx, d.db, &rows, `
+		SELECT procedure_id, group_name, name, form, originals, copies, quantity
+		FROM procedure_documents WHERE procedure_id = ANY($1)
+		ORDER BY procedure_id, position`, pq.Array(ids))
+	out := make(map[int64][]catalog.Document, len(ids))
+	for _, r := range rows {
+		out[r.ProcedureID] = append(out[r.ProcedureID], catalog.Document{
+			Group: r.Group, Name: r.Name, Form: r.Form, Originals: r.Originals, Copies: r.Copies, Quantity: r.Quantity,
+		})
+	}
+	return out, err
+}
+
+// AgenciesByProcedure returns the agencies of each procedure with their roles.
+func (d *DB) AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.ProcedureAgency, error) {
+	var rows []struct {
+		ProcedureID int64  `db:"procedure_id"`
+		Role        string `db:"role"`
+		ID          int64  `db:"id"`
+		Name        string `db:"name"`
+		UnitID      *int64 `db:"unit_id"`
+	}
+	err := sel(ctx, d.db, &rows, `
+		SELECT pa.procedure_id, pa.role, a.id, a.name, a.unit_id
+		FROM procedure_agencies pa JOIN agencies a ON a.id = pa.agency_id
+		WHERE pa.procedure_id = ANY($1)
+		ORDER BY pa.procedure_id, pa.role, pa.position`, pq.Array(ids))
+	out := make(map[int64][]catalog.ProcedureAgency, len(ids))
+	for _, r := range rows {
+		out[r.ProcedureID] = append(out[r.ProcedureID], catalog.ProcedureAgency{
+			Role:   catalog.AgencyRole(r.Role),
+			Agency: catalog.Agency{ID: r.ID, Name: r.Name, UnitID: r.UnitID},
+		})
+	}
+	return out, err
+}
+
+type legalDocumentRow struct {
+	ID            int64      `db:"id"`
+	Number        string     `db:"number"`
+	Title         string     `db:"title"`
+	Type          *string    `db:"doc_type"`
+	Issuer        string     `db:"issuer"`
+	IssuedOn      *time.Time `db:"issued_on"`
+	EffectiveOn   *time.Time `db:"effective_on"`
+	ExpiresOn     *time.Time `db:"expires_on"`
+	Validity      *string    `db:"validity"`
+	ReviewOutcome *string    `db:"review_outcome"`
+}
+
+const legalDocumentColumns = `l.id, l.number, l.title, l.doc_type, l.issuer, l.issued_on, l.effective_on, l.expires_on, l.validity, l.review_outcome`
+
+func (r legalDocumentRow) legalDocument() catalog.LegalDocument {
+	return catalog.LegalDocument{
+		ID: r.ID, Number: r.Number, Title: r.Title, Type: r.Type, Issuer: r.Issuer,
+		IssuedOn: r.IssuedOn, EffectiveOn: r.EffectiveOn, ExpiresOn: r.ExpiresOn,
+		Validity: r.Validity, ReviewOutcome: r.ReviewOutcome,
+	}
+}
+
+// LegalDocumentsByProcedure returns the legal basis of each procedure.
+func (d *DB) LegalDocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LegalDocument, error) {
+	var rows []struct {
+		ProcedureID int64 `db:"procedure_id"`
+		legalDocumentRow
+	}
+	err := sel(ctx, d.db, &rows, `
+		SELECT pld.procedure_id, `+legalDocumentColumns+`
+		FROM procedure_legal_documents pld JOIN legal_documents l ON l.id = pld.legal_document_id
+		WHERE pld.procedure_id = ANY($1)
+		ORDER BY pld.procedure_id, pld.position`, pq.Array(ids))
+	out := make(map[int64][]catalog.LegalDocument, len(ids))
+	for _, r := range rows {
+		out[r.ProcedureID] = append(out[r.ProcedureID], r.legalDocument())
+	}
+	return out, err
+}

@@ -1,0 +1,149 @@
+package postgres
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"tthc/internal/errs"
+	"tthc/internal/page"
+)
+
+// keyKind is the type of a sort key, checked when a cursor comes back.
+type keyKind int
+
+const (
+	textKey keyKind = iota
+	intKey
+	timeKey
+)
+
+// sortKey is one sort key: a SQL expression (never user text) and its type.
+type sortKey struct {
+	expr string
+	kind keyKind
+}
+
+// ordering is a whitelisted sort: sort keys (all in the same direction)
+// with the row id as unique tie-breaker.
+type ordering struct {
+	name string // stored in cursors, so a cursor is only used with its ordering
+	keys []sortKey
+	desc bool
+}
+
+// exprs returns the SQL expressions of the sort keys followed by idExpr.
+func (o ordering) exprs(idExpr string) []string {
+	out := make([]string, 0, len(o.keys)+1)
+	for _, k := range o.keys {
+		out = append(out, k.expr)
+	}
+	return append(out, idExpr)
+}
+
+// cursorKeys returns the SELECT expression that yields a row's sort keys as
+// text, to put in its cursor.
+func (o ordering) cursorKeys() string {
+	parts := make([]string, len(o.keys))
+	for i, k := range o.keys {
+		parts[i] = k.expr + "::text"
+	}
+	return "ARRAY[" + strings.Join(parts, ", ") + "]::text[]"
+}
+
+// page validates args for this ordering. Cursor keys must fit the key
+// types, so a forged cursor is a user error and not a database error.
+func (o ordering) page(args page.Args) (page.Request, error) {
+	name := o.name
+	if o.desc {
+		name += "_desc"
+	}
+	req, err := args.Parse(name, len(o.keys))
+	if err != nil {
+		return req, err
+	}
+	for _, c := range []*page.Cursor{req.After, req.Before} {
+		if c == nil {
+			continue
+		}
+		for i, v := range c.Keys {
+			var err error
+			switch o.keys[i].kind {
+			case intKey:
+				_, err = strconv.Atoi(v)
+			case timeKey:
+				_, err = time.Parse("2006-01-02 15:04:05.999999-07", v)
+			}
+			if err != nil || strings.ContainsRune(v, 0) {
+				return req, errs.Errorf(errs.Invalid, "invalid cursor %q", c.Encode())
+			}
+		}
+	}
+	return req, nil
+}
+
+// cursor makes the cursor of a row.
+func (o ordering) cursor(keys []string, id int64) page.Cursor {
+	name := o.name
+	if o.desc {
+		name += "_desc"
+	}
+	return page.Cursor{Order: name, Keys: keys, ID: id}
+}
+
+// apply adds the keyset conditions of req to w and returns the ORDER BY
+// and LIMIT clause. It fetches one row more than asked, to tell whether
+// another page follows.
+func (o ordering) apply(w *where, req page.Request, idExpr string) string {
+	cols := "(" + strings.Join(o.exprs(idExpr), ", ") + ")"
+	cmp := func(c *page.Cursor, after bool) {
+		vals := make([]any, 0, len(c.Keys)+1)
+		ph := make([]string, 0, len(c.Keys)+1)
+		for _, k := range c.Keys {
+			vals = append(vals, k)
+		}
+		vals = append(vals, c.ID)
+		for _, v := range vals {
+			ph = append(ph, w.arg(v))
+		}
+		op := ">"
+		if after == o.desc {
+			op = "<"
+		}
+		w.conds = append(w.conds, fmt.Sprintf("%s %s (%s)", cols, op, strings.Join(ph, ", ")))
+	}
+	if req.After != nil {
+		cmp(req.After, true)
+	}
+	if req.Before != nil {
+		cmp(req.Before, false)
+	}
+	// Paging backwards reads the list in reverse from the cursor; the
+	// caller flips the rows back.
+	desc := o.desc != req.Backward
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	parts := make([]string, 0, len(o.keys)+1)
+	for _, k := range o.exprs(idExpr) {
+		parts = append(parts, k+dir)
+	}
+	return fmt.Sprintf("ORDER BY %s LIMIT %d", strings.Join(parts, ", "), req.Limit+1)
+}
+
+// trim cuts the extra row fetched by apply and puts backward pages back in
+// order. It returns whether the extra row was there.
+func trim[T any](rows []T, req page.Request) ([]T, bool) {
+	more := len(rows) > req.Limit
+	if more {
+		rows = rows[:req.Limit]
+	}
+	if req.Backward {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+	}
+	return rows, more
+}

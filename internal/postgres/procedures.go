@@ -1,0 +1,186 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"tthc/internal/catalog"
+	"tthc/internal/errs"
+	"tthc/internal/page"
+)
+
+type procedureRow struct {
+	ID              int64          `db:"id"`
+	Code            string         `db:"code"`
+	Name            string         `db:"name"`
+	SectorID        *int64         `db:"sector_id"`
+	Type            string         `db:"procedure_type"`
+	DecisionNumber  string         `db:"decision_number"`
+	Audiences       pq.StringArray `db:"audiences"`
+	Steps           string         `db:"steps"`
+	Requirements    string         `db:"requirements"`
+	Result          string         `db:"result"`
+	ResultCodes     pq.StringArray `db:"result_codes"`
+	ReceptionAddr   string         `db:"reception_address"`
+	RelatedText     string         `db:"related_text"`
+	OnlineAvailable bool           `db:"online_available"`
+	Status          string         `db:"status"`
+	SourceURL       string         `db:"source_url"`
+	PortalID        string         `db:"portal_id"`
+	RawText         string         `db:"raw_text"`
+	CreatedAt       time.Time      `db:"created_at"`
+	UpdatedAt       time.Time      `db:"updated_at"`
+	CursorKeys      pq.StringArray `db:"cursor_keys"`
+}
+
+func (r procedureRow) procedure() catalog.Procedure {
+	return catalog.Procedure{
+		ID: r.ID, Code: r.Code, Name: r.Name, SectorID: r.SectorID, Type: r.Type,
+		DecisionNumber: r.DecisionNumber, Audiences: r.Audiences, Steps: r.Steps,
+		Requirements: r.Requirements, Result: r.Result, ResultCodes: r.ResultCodes,
+		ReceptionAddr: r.ReceptionAddr, RelatedText: r.RelatedText,
+		OnlineAvailable: r.OnlineAvailable, Status: catalog.Status(r.Status),
+		SourceURL: r.SourceURL, PortalID: r.PortalID, RawText: r.RawText,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+const procedureColumns = `p.id, p.code, p.name, p.sector_id, p.procedure_type, p.decision_number,
+	p.audiences, p.steps, p.requirements, p.result, p.result_codes, p.reception_address,
+	p.related_text, p.online_available, p.status, p.source_url, p.portal_id, p.raw_text,
+	p.created_at, p.updated_at`
+
+// procedureWhere turns a filter into SQL conditions on procedures p.
+func procedureWhere(f catalog.ProcedureFilter) *where {
+	w := &where{}
+	if terms := catalog.SearchTerms(f.Search); len(terms) > 0 {
+		// Every word must match the start of a word of the folded name or
+		// code (so typing "giay ph" already finds "Giấy phép"), or the
+		// whole search is a code prefix.
+		code := strings.TrimSpace(f.Search)
+		w.add(`(p.search_vector @@ (SELECT to_tsquery('simple', string_agg(quote_literal(vn_fold(t)) || ':*', ' & ')) FROM unnest(%s::text[]) t)
+			OR p.code LIKE %s)`, pq.Array(terms), escapeLike(code)+"%")
+	}
+	if len(f.Levels) > 0 {
+		w.add(`EXISTS (SELECT 1 FROM procedure_levels pl WHERE pl.procedure_id = p.id AND pl.level_code = ANY(%s))`, pq.Array(f.Levels))
+	}
+	if len(f.SectorIDs) > 0 {
+		w.add(`p.sector_id = ANY(%s)`, pq.Array(f.SectorIDs))
+	}
+	if len(f.AgencyIDs) > 0 {
+		w.add(`EXISTS (SELECT 1 FROM procedure_agencies pa WHERE pa.procedure_id = p.id AND pa.agency_id = ANY(%s))`, pq.Array(f.AgencyIDs))
+	}
+	if f.UnitID != nil {
+		w.add(`EXISTS (SELECT 1 FROM unit_procedures up WHERE up.procedure_id = p.id AND up.unit_id = %s)`, *f.UnitID)
+	}
+	if f.Channel != nil {
+		w.add(`EXISTS (SELECT 1 FROM procedure_channels pc WHERE pc.procedure_id = p.id AND pc.kind = %s)`, string(*f.Channel))
+	}
+	if f.Status != nil {
+		w.add(`p.status = %s`, string(*f.Status))
+	}
+	if f.LegalDocumentID != nil {
+		w.add(`EXISTS (SELECT 1 FROM procedure_legal_documents pld WHERE pld.procedure_id = p.id AND pld.legal_document_id = %s)`, *f.LegalDocumentID)
+	}
+	return w
+}
+
+// procedureOrdering returns the whitelisted ordering for o. Relevance puts
+// exact matches of the code or the name first, then prefixes, then names
+// holding the search as a phrase, then the other matches.
+func procedureOrdering(o catalog.ProcedureOrder, w *where, search string) (ordering, error) {
+	switch o.Field {
+	case catalog.OrderName:
+		return ordering{name: "name", keys: []sortKey{{"p.name_key", textKey}}, desc: o.Desc}, nil
+	case catalog.OrderCode:
+		return ordering{name: "code", keys: []sortKey{{"p.code", textKey}}, desc: o.Desc}, nil
+	case catalog.OrderUpdatedAt:
+		return ordering{name: "updated", keys: []sortKey{{"p.updated_at", timeKey}}, desc: o.Desc}, nil
+	case catalog.OrderRelevance:
+		terms := catalog.SearchTerms(search)
+		if len(terms) == 0 {
+			return ordering{}, errs.Fieldf("orderBy", "RELEVANCE ordering needs a search")
+		}
+		words := w.arg(strings.Join(terms, " "))
+		code := w.arg(strings.TrimSpace(search))
+		codePrefix := w.arg(escapeLike(strings.TrimSpace(search)))
+		tier := `(CASE
+			WHEN p.code = ` + code + ` OR p.name_core = vn_fold(` + words + `) THEN 0
+			WHEN p.code LIKE ` + codePrefix + ` || '%' OR p.name_core LIKE vn_fold(` + words + `) || '%' THEN 1
+			WHEN p.name_words LIKE '%' || vn_fold(` + words + `) || '%' THEN 2
+			ELSE 3 END)`
+		// Within a tier, shorter names match more closely.
+		return ordering{name: "relevance", keys: []sortKey{{tier, intKey}, {"length(p.name_words)", intKey}, {"p.name_key", textKey}}, desc: o.Desc}, nil
+	}
+	return ordering{}, errs.Fieldf("orderBy", "unknown ordering %q", o.Field)
+}
+
+// ListProcedures returns one page of procedures matching f in order o.
+func (d *DB) ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error) {
+	var out page.Page[catalog.Procedure]
+	w := procedureWhere(f)
+	ord, err := procedureOrdering(o, w, f.Search)
+	if err != nil {
+		return out, err
+	}
+	req, err := ord.page(args)
+	if err != nil {
+		return out, err
+	}
+	if req.Limit == 0 {
+		return out, nil
+	}
+	tail := ord.apply(w, req, "p.id")
+	q := `SELECT ` + procedureColumns + `, ` + ord.cursorKeys() + ` AS cursor_keys
+		FROM procedures p ` + w.sql() + ` ` + tail
+	var rows []procedureRow
+	if err := sel(ctx, d.db, &rows, q, w.args...); err != nil {
+		return out, err
+	}
+	rows, more := trim(rows, req)
+	out.Info = page.InfoFor(req, more)
+	for _, r := range rows {
+		out.Edges = append(out.Edges, page.Edge[catalog.Procedure]{
+			Node:   r.procedure(),
+			Cursor: ord.cursor(r.CursorKeys, r.ID),
+		})
+	}
+	return out, nil
+}
+
+// CountProcedures counts the procedures matching f.
+func (d *DB) CountProcedures(ctx context.Context, f catalog.ProcedureFilter) (int, error) {
+	w := procedureWhere(f)
+	var n int
+	err := get(ctx, d.db, &n, `SELECT count(*) FROM procedures p `+w.sql(), w.args...)
+	return n, err
+}
+
+// ProcedureByCode returns the procedure with the national code, or a
+// NotFound error.
+func (d *DB) ProcedureByCode(ctx context.Context, code string) (catalog.Procedure, error) {
+	var r procedureRow
+	err := get(ctx, d.db, &r, `SELECT `+procedureColumns+`, NULL AS cursor_keys FROM procedures p WHERE p.code = $1`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return catalog.Procedure{}, errs.Errorf(errs.NotFound, "no procedure with code %q", code)
+	}
+	return r.procedure(), err
+}
+
+// ProceduresByIDs returns the procedures with the given ids, in no order.
+func (d *DB) ProceduresByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error) {
+	var rows []procedureRow
+	if err := sel(ctx, d.db, &rows, `SELECT `+procedureColumns+`, NULL AS cursor_keys FROM procedures p WHERE p.id = ANY($1)`, pq.Array(ids)); err != nil {
+		return nil, err
+	}
+	out := make([]catalog.Procedure, len(rows))
+	for i, r := range rows {
+		out[i] = r.procedure()
+	}
+	return out, nil
+}

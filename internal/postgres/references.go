@@ -1,0 +1,215 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+
+	"tthc/internal/catalog"
+	"tthc/internal/page"
+)
+
+// AuthorityLevels returns every authority level, highest first.
+func (d *DB) AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error) {
+	var rows []struct {
+		Code      string     `db:"code"`
+		Name      string     `db:"name"`
+		Rank      int        `db:"rank"`
+		ValidFrom time.Time  `db:"valid_from"`
+		ValidTo   *time.Time `db:"valid_to"`
+	}
+	err := sel(ctx, d.db, &rows, `SELECT code, name, rank, valid_from, valid_to FROM authority_levels ORDER BY rank`)
+	out := make([]catalog.AuthorityLevel, len(rows))
+	for i, r := range rows {
+		out[i] = catalog.AuthorityLevel{Code: catalog.LevelCode(r.Code), Name: r.Name, Rank: r.Rank, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
+	}
+	return out, err
+}
+
+// Sectors returns the sectors with the given ids, or all of them when ids
+// is nil, by name.
+func (d *DB) Sectors(ctx context.Context, ids []int64) ([]catalog.Sector, error) {
+	var out []catalog.Sector
+	q := `SELECT id AS "id", name AS "name" FROM sectors`
+	var args []any
+	if ids != nil {
+		q += ` WHERE id = ANY($1)`
+		args = append(args, pq.Array(ids))
+	}
+	err := sel(ctx, d.db, &out, q+` ORDER BY name_key, id`, args...)
+	return out, err
+}
+
+// SectorProcedureCounts counts the procedures of each sector.
+func (d *DB) SectorProcedureCounts(ctx context.Context, ids []int64) (map[int64]int, error) {
+	var rows []struct {
+		ID    int64 `db:"sector_id"`
+		Count int   `db:"count"`
+	}
+	err := sel(ctx, d.db, &rows, `SELECT sector_id, count(*) AS count FROM procedures WHERE sector_id = ANY($1) GROUP BY sector_id`, pq.Array(ids))
+	out := make(map[int64]int, len(ids))
+	for _, r := range rows {
+		out[r.ID] = r.Count
+	}
+	return out, err
+}
+
+// AgenciesByIDs returns the agencies with the given ids.
+func (d *DB) AgenciesByIDs(ctx context.Context, ids []int64) ([]catalog.Agency, error) {
+	var out []catalog.Agency
+	err := sel(ctx, d.db, &out, `SELECT id AS "id", name AS "name", unit_id AS "unitid" FROM agencies WHERE id = ANY($1)`, pq.Array(ids))
+	return out, err
+}
+
+type unitRow struct {
+	ID          int64          `db:"id"`
+	Code        string         `db:"code"`
+	Name        string         `db:"name"`
+	Level       string         `db:"level_code"`
+	ParentID    *int64         `db:"parent_id"`
+	ValidFrom   time.Time      `db:"valid_from"`
+	ValidTo     *time.Time     `db:"valid_to"`
+	SuccessorID *int64         `db:"successor_id"`
+	CursorKeys  pq.StringArray `db:"cursor_keys"`
+}
+
+func (r unitRow) unit() catalog.Unit {
+	return catalog.Unit{ID: r.ID, Code: r.Code, Name: r.Name, Level: catalog.LevelCode(r.Level),
+		ParentID: r.ParentID, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, SuccessorID: r.SuccessorID}
+}
+
+const unitColumns = `u.id, u.code, u.name, u.level_code, u.parent_id, u.valid_from, u.valid_to, u.successor_id`
+
+// UnitsByIDs returns the administrative units with the given ids.
+func (d *DB) UnitsByIDs(ctx context.Context, ids []int64) ([]catalog.Unit, error) {
+	var rows []unitRow
+	err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u WHERE u.id = ANY($1)`, pq.Array(ids))
+	out := make([]catalog.Unit, len(rows))
+	for i, r := range rows {
+		out[i] = r.unit()
+	}
+	return out, err
+}
+
+// UnitChildren returns the units directly under each of the given units,
+// by name.
+func (d *DB) UnitChildren(ctx context.Context, parentIDs []int64) (map[int64][]catalog.Unit, error) {
+	var rows []unitRow
+	err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u
+		WHERE u.parent_id = ANY($1) ORDER BY u.name_key, u.id`, pq.Array(parentIDs))
+	out := make(map[int64][]catalog.Unit, len(parentIDs))
+	for _, r := range rows {
+		out[*r.ParentID] = append(out[*r.ParentID], r.unit())
+	}
+	return out, err
+}
+
+var unitOrdering = ordering{name: "unit", keys: []sortKey{{"u.name_key", textKey}}}
+
+func unitWhere(f catalog.UnitFilter) *where {
+	w := &where{}
+	if f.Search != "" {
+		w.add(`u.name_key LIKE '%%' || vn_fold(%s) || '%%'`, escapeLike(f.Search))
+	}
+	if len(f.Levels) > 0 {
+		w.add(`u.level_code = ANY(%s)`, pq.Array(f.Levels))
+	}
+	if f.ParentID != nil {
+		w.add(`u.parent_id = %s`, *f.ParentID)
+	}
+	if f.ValidOn != nil {
+		w.add(`u.valid_from <= %s AND (u.valid_to IS NULL OR u.valid_to >= %[1]s)`, *f.ValidOn)
+	}
+	return w
+}
+
+// ListUnits returns one page of administrative units by name.
+func (d *DB) ListUnits(ctx context.Context, f catalog.UnitFilter, args page.Args) (page.Page[catalog.Unit], error) {
+	var out page.Page[catalog.Unit]
+	req, err := unitOrdering.page(args)
+	if err != nil || req.Limit == 0 {
+		return out, err
+	}
+	w := unitWhere(f)
+	tail := unitOrdering.apply(w, req, "u.id")
+	var rows []unitRow
+	if err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, `+unitOrdering.cursorKeys()+` AS cursor_keys
+		FROM administrative_units u `+w.sql()+` `+tail, w.args...); err != nil {
+		return out, err
+	}
+	rows, more := trim(rows, req)
+	out.Info = page.InfoFor(req, more)
+	for _, r := range rows {
+		out.Edges = append(out.Edges, page.Edge[catalog.Unit]{Node: r.unit(), Cursor: unitOrdering.cursor(r.CursorKeys, r.ID)})
+	}
+	return out, nil
+}
+
+// CountUnits counts the units matching f.
+func (d *DB) CountUnits(ctx context.Context, f catalog.UnitFilter) (int, error) {
+	w := unitWhere(f)
+	var n int
+	err := get(ctx, d.db, &n, `SELECT count(*) FROM administrative_units u `+w.sql(), w.args...)
+	return n, err
+}
+
+// LegalDocumentsByIDs returns the legal documents with the given ids.
+func (d *DB) LegalDocumentsByIDs(ctx context.Context, ids []int64) ([]catalog.LegalDocument, error) {
+	var rows []legalDocumentRow
+	err := sel(ctx, d.db, &rows, `SELECT `+legalDocumentColumns+` FROM legal_documents l WHERE l.id = ANY($1)`, pq.Array(ids))
+	out := make([]catalog.LegalDocument, len(rows))
+	for i, r := range rows {
+		out[i] = r.legalDocument()
+	}
+	return out, err
+}
+
+var legalDocumentOrdering = ordering{name: "legal", keys: []sortKey{{"l.number", textKey}}}
+
+func legalDocumentWhere(f catalog.LegalDocumentFilter) *where {
+	w := &where{}
+	if f.Search != "" {
+		w.add(`(l.number_key LIKE '%%' || vn_fold(%s) || '%%' OR l.title_key LIKE '%%' || vn_fold(%[1]s) || '%%')`, escapeLike(f.Search))
+	}
+	if len(f.Types) > 0 {
+		w.add(`l.doc_type = ANY(%s)`, pq.Array(f.Types))
+	}
+	if f.Validity != nil {
+		w.add(`l.validity = %s`, *f.Validity)
+	}
+	return w
+}
+
+// ListLegalDocuments returns one page of legal documents by number.
+func (d *DB) ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter, args page.Args) (page.Page[catalog.LegalDocument], error) {
+	var out page.Page[catalog.LegalDocument]
+	req, err := legalDocumentOrdering.page(args)
+	if err != nil || req.Limit == 0 {
+		return out, err
+	}
+	w := legalDocumentWhere(f)
+	tail := legalDocumentOrdering.apply(w, req, "l.id")
+	var rows []struct {
+		legalDocumentRow
+		CursorKeys pq.StringArray `db:"cursor_keys"`
+	}
+	if err := sel(ctx, d.db, &rows, `SELECT `+legalDocumentColumns+`, `+legalDocumentOrdering.cursorKeys()+` AS cursor_keys
+		FROM legal_documents l `+w.sql()+` `+tail, w.args...); err != nil {
+		return out, err
+	}
+	rows, more := trim(rows, req)
+	out.Info = page.InfoFor(req, more)
+	for _, r := range rows {
+		out.Edges = append(out.Edges, page.Edge[catalog.LegalDocument]{Node: r.legalDocument(), Cursor: legalDocumentOrdering.cursor(r.CursorKeys, r.ID)})
+	}
+	return out, nil
+}
+
+// CountLegalDocuments counts the legal documents matching f.
+func (d *DB) CountLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter) (int, error) {
+	w := legalDocumentWhere(f)
+	var n int
+	err := get(ctx, d.db, &n, `SELECT count(*) FROM legal_documents l `+w.sql(), w.args...)
+	return n, err
+}

@@ -1,0 +1,206 @@
+// Command tthc serves the GraphQL API of the catalog of administrative
+// procedures and runs its maintenance tasks.
+//
+//	tthc [serve]        serve GraphiQL at / and the API at /graphql
+//	tthc migrate        apply database migrations
+//	tthc import FILE    import national-portal records (JSONL; - for stdin)
+//	tthc seed-demo      load the demo catalog shipped in the repository
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"tthc/demo"
+	"tthc/internal/httpserver"
+	"tthc/internal/importer"
+	"tthc/internal/postgres"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "tthc:", err)
+		os.Exit(1)
+	}
+}
+
+// config is read once from the environment.
+type config struct {
+	DatabaseURL      string
+	Port             int
+	RequestTimeout   time.Duration
+	StatementTimeout time.Duration
+	MaxConns         int
+	MaxBodyBytes     int64
+	LogLevel         slog.Level
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DatabaseURL:      getenv("DATABASE_URL"),
+		Port:             8080,
+		RequestTimeout:   15 * time.Second,
+		StatementTimeout: 10 * time.Second,
+		MaxConns:         20,
+		MaxBodyBytes:     1 << 20,
+	}
+	if c.DatabaseURL == "" {
+		return c, errors.New("DATABASE_URL is not set (make run sets it for you)")
+	}
+	var errs []error
+	intVar := func(name string, dst *int) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				errs = append(errs, fmt.Errorf("%s must be a positive integer, got %q", name, v))
+			}
+			*dst = n
+		}
+	}
+	durVar := func(name string, dst *time.Duration) {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("%s must be a duration such as 10s, got %q", name, v))
+			}
+			*dst = d
+		}
+	}
+	intVar("PORT", &c.Port)
+	intVar("DB_MAX_CONNS", &c.MaxConns)
+	durVar("REQUEST_TIMEOUT", &c.RequestTimeout)
+	durVar("STATEMENT_TIMEOUT", &c.StatementTimeout)
+	body := int(c.MaxBodyBytes)
+	intVar("MAX_BODY_BYTES", &body)
+	c.MaxBodyBytes = int64(body)
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			errs = append(errs, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", v))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(httpserver.LogHandler{Handler: slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})})
+
+	switch cmd {
+	case "serve", "migrate", "import", "seed-demo":
+	default:
+		return fmt.Errorf("unknown command %q: use serve, migrate, import FILE or seed-demo", cmd)
+	}
+	db, err := postgres.Open(ctx, postgres.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.MaxConns})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	switch cmd {
+	case "migrate":
+		if err := db.Migrate(ctx); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		fmt.Fprintln(stdout, "migrations applied")
+		return nil
+	case "import":
+		return runImport(ctx, args, db, stdin, stdout, stderr)
+	case "seed-demo":
+		return runSeedDemo(ctx, db, stdout, stderr)
+	}
+	return serve(ctx, cfg, db, logger, stdout)
+}
+
+func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: tthc import FILE (use - for standard input)")
+	}
+	in := stdin
+	if name := fs.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	start := time.Now()
+	sum, err := importer.Load(ctx, in, db, stderr)
+	for _, r := range sum.Rejects {
+		fmt.Fprintf(stderr, "line %d: rejected %s: %s\n", r.Line, r.Code, r.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "import: %s in %s\n", sum, time.Since(start).Round(time.Millisecond))
+	if sum.Inserted+sum.Updated == 0 {
+		fmt.Fprintln(stdout, "import: nothing changed")
+	}
+	return nil
+}
+
+func runSeedDemo(ctx context.Context, db *postgres.DB, stdout, stderr io.Writer) error {
+	sum, err := demo.Seed(ctx, db, stderr)
+	if err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	fmt.Fprintf(stdout, "demo catalog: %s\n", sum)
+	return nil
+}
+
+func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger, stdout io.Writer) error {
+	handler := httpserver.NewServer(httpserver.Config{
+		Logger:         logger,
+		DB:             db,
+		RequestTimeout: cfg.RequestTimeout,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+	})
+	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	fmt.Fprintf(stdout, "tthc: GraphiQL on http://localhost:%d/ , API at http://localhost:%d/graphql\n", cfg.Port, cfg.Port)
+	logger.Info("serving", "port", cfg.Port, "request_timeout", cfg.RequestTimeout,
+		"statement_timeout", cfg.StatementTimeout, "db_max_conns", cfg.MaxConns)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
