@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Tests need no durability: a crash only loses a throwaway cluster.
 export PG_FSYNC=off
-TEST_DATABASE_URL=$(scripts/pg.sh .data/test postgres)
+# TEST_PG_DIR lets several checkouts or people share a machine.
+TEST_DATABASE_URL=$(scripts/pg.sh "${TEST_PG_DIR:-.data/test}" postgres)
 export TEST_DATABASE_URL
 # Templates are named after this run, so none is reused from a run that
 # had other code; drop what earlier runs left.

@@ -91,6 +91,10 @@ func parseLegalBasis(s string, w *warnings) []catalog.LegalRef {
 			start = splitGluedDigits(body, titleStart, m, w)
 		}
 		number := body[start:m.end]
+		if n := normaliseHomoglyphs(number); n != number {
+			w.add("legal", "look-alike letters in number: %q", number)
+			number = n
+		}
 		title := cleanLegalTitle(body[titleStart:start])
 		if title == "" {
 			w.add("legal", "number without a title: %q", number)
@@ -184,10 +188,10 @@ func findNumbers(body string, w *warnings) []numberMatch {
 // gluedIsCell decides for a number a that is directly followed by the
 // digits of number b. Either a is quoted in a title and b is the cell
 // ("Luật 51/2019/QH1451/2019/QH14", "Nghị định số 46/2020/NĐ-CP46/2020",
-// "...theo Luật số 37/2024/QH1519/2024/TT-BTP" when the title is about
-// 19/2024/TT-BTP), or a is the cell and b starts the next title
-// ("...trong lĩnh vực thuế19/2021/TT-BTC86/2024/TT-BTC" when the title is
-// about 19/2021/TT-BTC). The title so far tells which.
+// "...theo Luật số 37/2024/QH1519/2024/TT-BTP"), or a is the cell and b
+// starts the next title ("...lĩnh vực thuế19/2021/TT-BTC86/2024/TT-BTC").
+// The title so far tells which, then the text before a: a number after a
+// space is quoted, one glued to the title's last word closes the row.
 func gluedIsCell(body string, titleStart int, a, b numberMatch) bool {
 	aText := body[a.runStart:a.end]
 	bText := body[b.runStart:b.end]
@@ -195,12 +199,18 @@ func gluedIsCell(body string, titleStart int, a, b numberMatch) bool {
 		return false
 	}
 	title := body[titleStart:a.runStart]
-	if strings.Contains(title, bText) && !strings.Contains(title, aText) {
+	switch {
+	case quotesNumber(title, bText) && !quotesNumber(title, aText):
 		return false
+	case quotesNumber(title, aText):
+		return true
 	}
-	return true
+	prev, _ := utf8.DecodeLastRuneInString(title)
+	return !a.follows && (unicode.IsLetter(prev) || strings.ContainsRune(".;:)”", prev))
 }
 
+// digitSlash finds the end of a number's first part: "12/", and "30a/" as
+// in "Nghị quyết số 30a/2008/NQ-CP".
 var digitSlash = regexp.MustCompile(`\d[a-z]?/`)
 
 // yearAt returns the year at the start of s: four digits from 1900 to 2099
@@ -464,4 +474,17 @@ func knownIssuerPrefix(seg string) int {
 		}
 	}
 	return best
+}
+
+// homoglyphs are Cyrillic capitals that look like Latin ones; the data has
+// "85/2024/TT-BTС" with a Cyrillic "С".
+var homoglyphs = strings.NewReplacer(
+	"А", "A", "В", "B", "С", "C", "Е", "E", "Н", "H", "К", "K",
+	"М", "M", "О", "O", "Р", "P", "Т", "T", "Х", "X",
+)
+
+// normaliseHomoglyphs replaces look-alike letters in a document number so
+// that the same document gets the same number.
+func normaliseHomoglyphs(number string) string {
+	return homoglyphs.Replace(number)
 }
