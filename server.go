@@ -4,13 +4,13 @@
 //	tthc [serve]        serve GraphiQL at / and the API at /graphql
 //	tthc migrate        apply database migrations
 //	tthc import FILE    import national-portal records (JSONL; - for stdin)
+//	tthc import-dossiers FILE  import one-stop desk statistics (CSV; - for stdin)
 //	tthc seed-demo      load the demo catalog shipped in the repository
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -106,9 +106,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	logger := slog.New(httpserver.LogHandler{Handler: slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})})
 
 	switch cmd {
-	case "serve", "migrate", "import", "seed-demo":
+	case "serve", "migrate", "import", "import-dossiers", "seed-demo":
 	default:
-		return fmt.Errorf("unknown command %q: use serve, migrate, import FILE or seed-demo", cmd)
+		return fmt.Errorf("unknown command %q: use serve, migrate, import FILE, import-dossiers FILE or seed-demo", cmd)
 	}
 	db, err := postgres.Open(ctx, postgres.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.MaxConns})
 	if err != nil {
@@ -125,30 +125,36 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	case "import":
 		return runImport(ctx, args, db, stdin, stdout, stderr)
+	case "import-dossiers":
+		return runImportDossiers(ctx, args, db, stdin, stdout, stderr)
 	case "seed-demo":
 		return runSeedDemo(ctx, db, stdout, stderr)
 	}
 	return serve(ctx, cfg, db, logger, stdout)
 }
 
+// inputFile opens the one FILE argument of an import command; "-" is
+// standard input.
+func inputFile(cmd string, args []string, stdin io.Reader) (io.Reader, func(), error) {
+	if len(args) != 1 {
+		return nil, nil, fmt.Errorf("usage: tthc %s FILE (use - for standard input)", cmd)
+	}
+	if args[0] == "-" {
+		return stdin, func() {}, nil
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
 func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	in, done, err := inputFile("import", args, stdin)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: tthc import FILE (use - for standard input)")
-	}
-	in := stdin
-	if name := fs.Arg(0); name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
-	}
+	defer done()
 	start := time.Now()
 	sum, err := importer.Load(ctx, in, db, stderr)
 	for _, r := range sum.Rejects {
@@ -161,6 +167,23 @@ func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Rea
 	if sum.Inserted+sum.Updated == 0 {
 		fmt.Fprintln(stdout, "import: nothing changed")
 	}
+	return nil
+}
+
+func runImportDossiers(ctx context.Context, args []string, db *postgres.DB, stdin io.Reader, stdout, stderr io.Writer) error {
+	in, done, err := inputFile("import-dossiers", args, stdin)
+	if err != nil {
+		return err
+	}
+	defer done()
+	sum, err := importer.LoadDossiers(ctx, in, db)
+	for _, r := range sum.Rejects {
+		fmt.Fprintf(stderr, "line %d: rejected: %s\n", r.Line, r.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "import-dossiers: %s\n", sum)
 	return nil
 }
 

@@ -1,19 +1,21 @@
 // Package demo holds the demo data shipped with the repository: the
-// national-portal records (gzip JSONL) and demo administrative units for
-// Nghệ An province, loaded by `tthc seed-demo`.
+// national-portal records (gzip JSONL), demo administrative units for
+// Nghệ An province with their local catalogs, Tân Kỳ's legal document
+// review and one-stop desk statistics, loaded by `tthc seed-demo`.
 package demo
 
 import (
 	"compress/gzip"
 	"context"
 	"embed"
+	"fmt"
 	"io"
 
 	"tthc/internal/importer"
 	"tthc/internal/postgres"
 )
 
-//go:embed catalog.jsonl.gz units.sql
+//go:embed catalog.jsonl.gz units.sql dossiers.csv
 var files embed.FS
 
 // Seed loads the demo catalog and units into db. It is idempotent: a
@@ -32,7 +34,25 @@ func Seed(ctx context.Context, db *postgres.DB, progress io.Writer) (importer.Su
 	if err != nil {
 		return sum, err
 	}
-	return sum, SeedUnits(ctx, db)
+	if err := SeedUnits(ctx, db); err != nil {
+		return sum, err
+	}
+	return sum, SeedDossiers(ctx, db)
+}
+
+// SeedDossiers loads demo one-stop desk statistics for the Nghệ An units,
+// through the same CSV import as `tthc import-dossiers`.
+func SeedDossiers(ctx context.Context, db *postgres.DB) error {
+	f, err := files.Open("dossiers.csv")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sum, err := importer.LoadDossiers(ctx, f, db)
+	if err == nil && sum.Rejected > 0 {
+		err = fmt.Errorf("demo dossiers: %d rows rejected, first: line %d: %s", sum.Rejected, sum.Rejects[0].Line, sum.Rejects[0].Reason)
+	}
+	return err
 }
 
 // SeedUnits loads the demo administrative units and their local catalogs.

@@ -76,3 +76,22 @@ JOIN LATERAL (
 ) p ON true
 WHERE u.code LIKE '40%'
 ON CONFLICT DO NOTHING;
+
+-- Tân Kỳ's review of its own legal documents (the seed article, December
+-- 2023): 21 expired, 14 kept in effect, 1 proposed to be amended or
+-- replaced, 0 proposed to be repealed.
+INSERT INTO legal_documents (number, title, doc_type, issuer, issued_on, validity, review_outcome, reviewed_by_unit_id)
+SELECT format('%s/%s/QĐ-UBND', lpad(n::text, 2, '0'), 2010 + n % 12),
+       CASE
+           WHEN n <= 21 THEN format('Quyết định số %s của UBND huyện Tân Kỳ (hết hiệu lực)', n)
+           WHEN n <= 35 THEN format('Quyết định số %s của UBND huyện Tân Kỳ (tiếp tục có hiệu lực)', n)
+           ELSE format('Quyết định số %s của UBND huyện Tân Kỳ (đề nghị sửa đổi, thay thế)', n)
+       END,
+       'DECISION', 'UBND huyện Tân Kỳ',
+       make_date(2010 + n % 12, 1 + n % 12, 1 + n % 27),
+       CASE WHEN n <= 21 THEN 'EXPIRED' ELSE 'IN_FORCE' END,
+       CASE WHEN n <= 21 THEN NULL WHEN n <= 35 THEN 'KEEP' ELSE 'AMEND' END,
+       u.id
+FROM generate_series(1, 36) AS n
+JOIN administrative_units u ON u.code = '40-TK'
+ON CONFLICT (number, issuer) DO NOTHING;

@@ -15,6 +15,7 @@ import (
 	"tthc/graph/model"
 	"tthc/graph/scalars"
 	"tthc/internal/catalog"
+	"tthc/internal/report"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
@@ -39,6 +40,7 @@ type ResolverRoot interface {
 	Channel() ChannelResolver
 	DossierDocument() DossierDocumentResolver
 	Fee() FeeResolver
+	GroupKey() GroupKeyResolver
 	LegalDocument() LegalDocumentResolver
 	Procedure() ProcedureResolver
 	Query() QueryResolver
@@ -96,6 +98,18 @@ type ComplexityRoot struct {
 		ProcessingTimeText func(childComplexity int) int
 	}
 
+	DossierBucket struct {
+		Group          func(childComplexity int) int
+		LateRate       func(childComplexity int) int
+		OnTimeRate     func(childComplexity int) int
+		OnlineRate     func(childComplexity int) int
+		Pending        func(childComplexity int) int
+		Received       func(childComplexity int) int
+		ReceivedOnline func(childComplexity int) int
+		ResolvedLate   func(childComplexity int) int
+		ResolvedOnTime func(childComplexity int) int
+	}
+
 	DossierDocument struct {
 		Copies       func(childComplexity int) int
 		Form         func(childComplexity int) int
@@ -111,6 +125,13 @@ type ComplexityRoot struct {
 		Text     func(childComplexity int) int
 	}
 
+	GroupKey struct {
+		Dimension func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Label     func(childComplexity int) int
+	}
+
 	LegalDocument struct {
 		EffectiveOn   func(childComplexity int) int
 		ExpiresOn     func(childComplexity int) int
@@ -123,6 +144,11 @@ type ComplexityRoot struct {
 		Title         func(childComplexity int) int
 		Type          func(childComplexity int) int
 		Validity      func(childComplexity int) int
+	}
+
+	LegalDocumentBucket struct {
+		Count func(childComplexity int) int
+		Group func(childComplexity int) int
 	}
 
 	LegalDocumentConnection struct {
@@ -195,6 +221,8 @@ type ComplexityRoot struct {
 		AdministrativeUnits func(childComplexity int, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) int
 		AuthorityLevels     func(childComplexity int) int
 		CatalogStats        func(childComplexity int, filter *model.ProcedureFilter, groupBy catalog.Dimension) int
+		DossierStats        func(childComplexity int, filter *model.DossierFilter, groupBy []report.Dimension) int
+		LegalDocumentStats  func(childComplexity int, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) int
 		LegalDocuments      func(childComplexity int, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) int
 		Node                func(childComplexity int, id string) int
 		Nodes               func(childComplexity int, ids []string) int
@@ -250,6 +278,11 @@ type DossierDocumentResolver interface {
 type FeeResolver interface {
 	Currency(ctx context.Context, obj *catalog.Fee) (*string, error)
 }
+type GroupKeyResolver interface {
+	Dimension(ctx context.Context, obj *report.GroupKey) (string, error)
+
+	ID(ctx context.Context, obj *report.GroupKey) (*string, error)
+}
 type LegalDocumentResolver interface {
 	ID(ctx context.Context, obj *catalog.LegalDocument) (string, error)
 
@@ -282,6 +315,8 @@ type QueryResolver interface {
 	AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.AdministrativeUnitConnection, error)
 	LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.LegalDocumentConnection, error)
 	CatalogStats(ctx context.Context, filter *model.ProcedureFilter, groupBy catalog.Dimension) ([]catalog.StatBucket, error)
+	DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension) ([]report.DossierBucket, error)
+	LegalDocumentStats(ctx context.Context, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) ([]report.LegalDocumentBucket, error)
 }
 type SectorResolver interface {
 	ID(ctx context.Context, obj *catalog.Sector) (string, error)
@@ -489,6 +524,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Channel.ProcessingTimeText(childComplexity), true
 
+	case "DossierBucket.group":
+		if e.ComplexityRoot.DossierBucket.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.Group(childComplexity), true
+	case "DossierBucket.lateRate":
+		if e.ComplexityRoot.DossierBucket.LateRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.LateRate(childComplexity), true
+	case "DossierBucket.onTimeRate":
+		if e.ComplexityRoot.DossierBucket.OnTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.OnTimeRate(childComplexity), true
+	case "DossierBucket.onlineRate":
+		if e.ComplexityRoot.DossierBucket.OnlineRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.OnlineRate(childComplexity), true
+	case "DossierBucket.pending":
+		if e.ComplexityRoot.DossierBucket.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.Pending(childComplexity), true
+	case "DossierBucket.received":
+		if e.ComplexityRoot.DossierBucket.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.Received(childComplexity), true
+	case "DossierBucket.receivedOnline":
+		if e.ComplexityRoot.DossierBucket.ReceivedOnline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.ReceivedOnline(childComplexity), true
+	case "DossierBucket.resolvedLate":
+		if e.ComplexityRoot.DossierBucket.ResolvedLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.ResolvedLate(childComplexity), true
+	case "DossierBucket.resolvedOnTime":
+		if e.ComplexityRoot.DossierBucket.ResolvedOnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierBucket.ResolvedOnTime(childComplexity), true
+
 	case "DossierDocument.copies":
 		if e.ComplexityRoot.DossierDocument.Copies == nil {
 			break
@@ -544,6 +634,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fee.Text(childComplexity), true
+
+	case "GroupKey.dimension":
+		if e.ComplexityRoot.GroupKey.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.Dimension(childComplexity), true
+	case "GroupKey.id":
+		if e.ComplexityRoot.GroupKey.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.ID(childComplexity), true
+	case "GroupKey.key":
+		if e.ComplexityRoot.GroupKey.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.Key(childComplexity), true
+	case "GroupKey.label":
+		if e.ComplexityRoot.GroupKey.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.Label(childComplexity), true
 
 	case "LegalDocument.effectiveOn":
 		if e.ComplexityRoot.LegalDocument.EffectiveOn == nil {
@@ -616,6 +731,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalDocument.Validity(childComplexity), true
+
+	case "LegalDocumentBucket.count":
+		if e.ComplexityRoot.LegalDocumentBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalDocumentBucket.Count(childComplexity), true
+	case "LegalDocumentBucket.group":
+		if e.ComplexityRoot.LegalDocumentBucket.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalDocumentBucket.Group(childComplexity), true
 
 	case "LegalDocumentConnection.edges":
 		if e.ComplexityRoot.LegalDocumentConnection.Edges == nil {
@@ -910,7 +1038,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CatalogStats(childComplexity, args["filter"].(*model.ProcedureFilter), args["groupBy"].(catalog.Dimension)), true
+	case "Query.dossierStats":
+		if e.ComplexityRoot.Query.DossierStats == nil {
+			break
+		}
 
+		args, err := ec.field_Query_dossierStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DossierStats(childComplexity, args["filter"].(*model.DossierFilter), args["groupBy"].([]report.Dimension)), true
+
+	case "Query.legalDocumentStats":
+		if e.ComplexityRoot.Query.LegalDocumentStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_legalDocumentStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LegalDocumentStats(childComplexity, args["filter"].(*model.LegalDocumentStatsFilter), args["groupBy"].([]report.Dimension)), true
 	case "Query.legalDocuments":
 		if e.ComplexityRoot.Query.LegalDocuments == nil {
 			break
@@ -1021,7 +1171,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AdministrativeUnitFilter", ec.unmarshalInputAdministrativeUnitFilter),
+			graphql.NewInputUnmarshaler("DossierFilter", ec.unmarshalInputDossierFilter),
 			graphql.NewInputUnmarshaler("LegalDocumentFilter", ec.unmarshalInputLegalDocumentFilter),
+			graphql.NewInputUnmarshaler("LegalDocumentStatsFilter", ec.unmarshalInputLegalDocumentStatsFilter),
 			graphql.NewInputUnmarshaler("ProcedureFilter", ec.unmarshalInputProcedureFilter),
 			graphql.NewInputUnmarshaler("ProcedureOrder", ec.unmarshalInputProcedureOrder),
 		)
@@ -1084,7 +1236,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/catalog.graphqls" "schema/node.graphqls"
+//go:embed "schema/catalog.graphqls" "schema/node.graphqls" "schema/report.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1098,6 +1250,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "schema/catalog.graphqls", Input: sourceData("schema/catalog.graphqls"), BuiltIn: false},
 	{Name: "schema/node.graphqls", Input: sourceData("schema/node.graphqls"), BuiltIn: false},
+	{Name: "schema/report.graphqls", Input: sourceData("schema/report.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1197,6 +1350,30 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
 }
 
+func (ec *executionContext) childFields_DossierBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_DossierBucket_group(ctx, field)
+	case "received":
+		return ec.fieldContext_DossierBucket_received(ctx, field)
+	case "receivedOnline":
+		return ec.fieldContext_DossierBucket_receivedOnline(ctx, field)
+	case "resolvedOnTime":
+		return ec.fieldContext_DossierBucket_resolvedOnTime(ctx, field)
+	case "resolvedLate":
+		return ec.fieldContext_DossierBucket_resolvedLate(ctx, field)
+	case "pending":
+		return ec.fieldContext_DossierBucket_pending(ctx, field)
+	case "onTimeRate":
+		return ec.fieldContext_DossierBucket_onTimeRate(ctx, field)
+	case "lateRate":
+		return ec.fieldContext_DossierBucket_lateRate(ctx, field)
+	case "onlineRate":
+		return ec.fieldContext_DossierBucket_onlineRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DossierBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_DossierDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "group":
@@ -1227,6 +1404,20 @@ func (ec *executionContext) childFields_Fee(ctx context.Context, field graphql.C
 	return nil, fmt.Errorf("no field named %q was found under type Fee", field.Name)
 }
 
+func (ec *executionContext) childFields_GroupKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_GroupKey_dimension(ctx, field)
+	case "key":
+		return ec.fieldContext_GroupKey_key(ctx, field)
+	case "id":
+		return ec.fieldContext_GroupKey_id(ctx, field)
+	case "label":
+		return ec.fieldContext_GroupKey_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
+}
+
 func (ec *executionContext) childFields_LegalDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1253,6 +1444,16 @@ func (ec *executionContext) childFields_LegalDocument(ctx context.Context, field
 		return ec.fieldContext_LegalDocument_procedures(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LegalDocument", field.Name)
+}
+
+func (ec *executionContext) childFields_LegalDocumentBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_LegalDocumentBucket_group(ctx, field)
+	case "count":
+		return ec.fieldContext_LegalDocumentBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LegalDocumentBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_LegalDocumentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1691,6 +1892,50 @@ func (ec *executionContext) field_Query_catalogStats_args(ctx context.Context, r
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
 		func(ctx context.Context, v any) (catalog.Dimension, error) {
 			return ec.unmarshalNCatalogDimension2tthcᚋinternalᚋcatalogᚐDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_dossierStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DossierFilter, error) {
+			return ec.unmarshalODossierFilter2ᚖtthcᚋgraphᚋmodelᚐDossierFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]report.Dimension, error) {
+			return ec.unmarshalNDossierDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_legalDocumentStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.LegalDocumentStatsFilter, error) {
+			return ec.unmarshalOLegalDocumentStatsFilter2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]report.Dimension, error) {
+			return ec.unmarshalNLegalDocumentDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2670,6 +2915,222 @@ func (ec *executionContext) fieldContext_Channel_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
 }
 
+func (ec *executionContext) _DossierBucket_group(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2ᚕtthcᚋinternalᚋreportᚐGroupKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DossierBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DossierBucket_received(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_received(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_received(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierBucket_receivedOnline(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_receivedOnline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedOnline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_receivedOnline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierBucket_resolvedOnTime(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_resolvedOnTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedOnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_resolvedOnTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierBucket_resolvedLate(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_resolvedLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_resolvedLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierBucket_pending(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierBucket_onTimeRate(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_onTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTimeRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierBucket", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _DossierBucket_lateRate(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_lateRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_lateRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierBucket", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _DossierBucket_onlineRate(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierBucket_onlineRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlineRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierBucket_onlineRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierBucket", field, true, false, "Decimal")
+}
+
 func (ec *executionContext) _DossierDocument_group(ctx context.Context, field graphql.CollectedField, obj *catalog.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2875,6 +3336,98 @@ func (ec *executionContext) _Fee_currency(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Fee_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fee", field, true, true, "String")
+}
+
+func (ec *executionContext) _GroupKey_dimension(ctx context.Context, field graphql.CollectedField, obj *report.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupKey().Dimension(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, true, true, "String")
+}
+
+func (ec *executionContext) _GroupKey_key(ctx context.Context, field graphql.CollectedField, obj *report.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroupKey_id(ctx context.Context, field graphql.CollectedField, obj *report.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupKey().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, true, true, "ID")
+}
+
+func (ec *executionContext) _GroupKey_label(ctx context.Context, field graphql.CollectedField, obj *report.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _LegalDocument_id(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalDocument) (ret graphql.Marshaler) {
@@ -3149,6 +3702,61 @@ func (ec *executionContext) fieldContext_LegalDocument_procedures(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LegalDocumentBucket_group(ctx context.Context, field graphql.CollectedField, obj *report.LegalDocumentBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalDocumentBucket_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2ᚕtthcᚋinternalᚋreportᚐGroupKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalDocumentBucket_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LegalDocumentBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LegalDocumentBucket_count(ctx context.Context, field graphql.CollectedField, obj *report.LegalDocumentBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalDocumentBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalDocumentBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalDocumentBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LegalDocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentConnection) (ret graphql.Marshaler) {
@@ -4636,6 +5244,94 @@ func (ec *executionContext) fieldContext_Query_catalogStats(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dossierStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dossierStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DossierStats(ctx, fc.Args["filter"].(*model.DossierFilter), fc.Args["groupBy"].([]report.Dimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.DossierBucket) graphql.Marshaler {
+			return ec.marshalNDossierBucket2ᚕtthcᚋinternalᚋreportᚐDossierBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dossierStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DossierBucket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dossierStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_legalDocumentStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_legalDocumentStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LegalDocumentStats(ctx, fc.Args["filter"].(*model.LegalDocumentStatsFilter), fc.Args["groupBy"].([]report.Dimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.LegalDocumentBucket) graphql.Marshaler {
+			return ec.marshalNLegalDocumentBucket2ᚕtthcᚋinternalᚋreportᚐLegalDocumentBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_legalDocumentStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalDocumentBucket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_legalDocumentStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5986,6 +6682,83 @@ func UnmarshalAdministrativeUnitFilter(ctx context.Context, raw any) (model.Admi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj any) (model.DossierFilter, error) {
+	var it model.DossierFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "procedureIds", "sectorIds", "levels", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "procedureIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("procedureIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcedureIds = data
+		case "sectorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIds = data
+		case "levels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Levels = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDossierFilter unmarshals raw into the DossierFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDossierFilter(ctx context.Context, raw any) (model.DossierFilter, error) {
+	var out model.DossierFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DossierFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLegalDocumentFilter(ctx context.Context, obj any) (model.LegalDocumentFilter, error) {
 	var it model.LegalDocumentFilter
 	if obj == nil {
@@ -6039,6 +6812,76 @@ func (ec *executionContext) unmarshalInputLegalDocumentFilter(ctx context.Contex
 func UnmarshalLegalDocumentFilter(ctx context.Context, raw any) (model.LegalDocumentFilter, error) {
 	var out model.LegalDocumentFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LegalDocumentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLegalDocumentStatsFilter(ctx context.Context, obj any) (model.LegalDocumentStatsFilter, error) {
+	var it model.LegalDocumentStatsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"search", "types", "validity", "reviewOutcome", "reviewedByUnitId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalOLegalDocumentType2ᚕtthcᚋgraphᚋmodelᚐLegalDocumentTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "validity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validity"))
+			data, err := ec.unmarshalOLegalValidity2ᚖtthcᚋgraphᚋmodelᚐLegalValidity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Validity = data
+		case "reviewOutcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewOutcome"))
+			data, err := ec.unmarshalOReviewOutcome2ᚖtthcᚋgraphᚋmodelᚐReviewOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewOutcome = data
+		case "reviewedByUnitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedByUnitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedByUnitID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLegalDocumentStatsFilter unmarshals raw into the LegalDocumentStatsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLegalDocumentStatsFilter(ctx context.Context, raw any) (model.LegalDocumentStatsFilter, error) {
+	var out model.LegalDocumentStatsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LegalDocumentStatsFilter", raw, &out)
 	return out, err
 }
 
@@ -6568,6 +7411,79 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var dossierBucketImplementors = []string{"DossierBucket"}
+
+func (ec *executionContext) _DossierBucket(ctx context.Context, sel ast.SelectionSet, obj *report.DossierBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dossierBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DossierBucket")
+		case "group":
+			out.Values[i] = ec._DossierBucket_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "received":
+			out.Values[i] = ec._DossierBucket_received(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receivedOnline":
+			out.Values[i] = ec._DossierBucket_receivedOnline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvedOnTime":
+			out.Values[i] = ec._DossierBucket_resolvedOnTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvedLate":
+			out.Values[i] = ec._DossierBucket_resolvedLate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pending":
+			out.Values[i] = ec._DossierBucket_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTimeRate":
+			out.Values[i] = ec._DossierBucket_onTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lateRate":
+			out.Values[i] = ec._DossierBucket_lateRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "onlineRate":
+			out.Values[i] = ec._DossierBucket_onlineRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dossierDocumentImplementors = []string{"DossierDocument"}
 
 func (ec *executionContext) _DossierDocument(ctx context.Context, sel ast.SelectionSet, obj *catalog.Document) graphql.Marshaler {
@@ -6673,6 +7589,56 @@ func (ec *executionContext) _Fee(ctx context.Context, sel ast.SelectionSet, obj 
 	return out
 }
 
+var groupKeyImplementors = []string{"GroupKey"}
+
+func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet, obj *report.GroupKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupKey")
+		case "dimension":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupKey_dimension(ctx, field, obj)
+				})
+		case "key":
+			out.Values[i] = ec._GroupKey_key(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupKey_id(ctx, field, obj)
+				})
+		case "label":
+			out.Values[i] = ec._GroupKey_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var legalDocumentImplementors = []string{"LegalDocument", "Node"}
 
 func (ec *executionContext) _LegalDocument(ctx context.Context, sel ast.SelectionSet, obj *catalog.LegalDocument) graphql.Marshaler {
@@ -6744,6 +7710,44 @@ func (ec *executionContext) _LegalDocument(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LegalDocument_procedures(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var legalDocumentBucketImplementors = []string{"LegalDocumentBucket"}
+
+func (ec *executionContext) _LegalDocumentBucket(ctx context.Context, sel ast.SelectionSet, obj *report.LegalDocumentBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, legalDocumentBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LegalDocumentBucket")
+		case "group":
+			out.Values[i] = ec._LegalDocumentBucket_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._LegalDocumentBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7276,6 +8280,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_catalogStats(ctx, field)
+				})
+		case "dossierStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dossierStats(ctx, field)
+				})
+		case "legalDocumentStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_legalDocumentStats(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -7991,6 +9007,71 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimal�
 	return res
 }
 
+func (ec *executionContext) marshalNDossierBucket2tthcᚋinternalᚋreportᚐDossierBucket(ctx context.Context, sel ast.SelectionSet, v report.DossierBucket) graphql.Marshaler {
+	return ec._DossierBucket(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDossierBucket2ᚕtthcᚋinternalᚋreportᚐDossierBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []report.DossierBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDossierBucket2tthcᚋinternalᚋreportᚐDossierBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDossierDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, v any) (report.Dimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Dimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDossierDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, sel ast.SelectionSet, v report.Dimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DossierDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDossierDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, v any) ([]report.Dimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]report.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDossierDimension2tthcᚋinternalᚋreportᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDossierDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Dimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDossierDimension2tthcᚋinternalᚋreportᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDossierDocument2tthcᚋinternalᚋcatalogᚐDocument(ctx context.Context, sel ast.SelectionSet, v catalog.Document) graphql.Marshaler {
 	return ec._DossierDocument(ctx, sel, &v)
 }
@@ -8013,6 +9094,26 @@ func (ec *executionContext) marshalNDossierDocument2ᚕtthcᚋinternalᚋcatalog
 
 func (ec *executionContext) marshalNFee2tthcᚋinternalᚋcatalogᚐFee(ctx context.Context, sel ast.SelectionSet, v catalog.Fee) graphql.Marshaler {
 	return ec._Fee(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGroupKey2tthcᚋinternalᚋreportᚐGroupKey(ctx context.Context, sel ast.SelectionSet, v report.GroupKey) graphql.Marshaler {
+	return ec._GroupKey(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGroupKey2ᚕtthcᚋinternalᚋreportᚐGroupKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []report.GroupKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupKey2tthcᚋinternalᚋreportᚐGroupKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -8092,8 +9193,73 @@ func (ec *executionContext) marshalNLegalDocument2ᚕtthcᚋinternalᚋcatalog�
 	return ret
 }
 
+func (ec *executionContext) marshalNLegalDocumentBucket2tthcᚋinternalᚋreportᚐLegalDocumentBucket(ctx context.Context, sel ast.SelectionSet, v report.LegalDocumentBucket) graphql.Marshaler {
+	return ec._LegalDocumentBucket(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLegalDocumentBucket2ᚕtthcᚋinternalᚋreportᚐLegalDocumentBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []report.LegalDocumentBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLegalDocumentBucket2tthcᚋinternalᚋreportᚐLegalDocumentBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNLegalDocumentConnection2tthcᚋgraphᚋmodelᚐLegalDocumentConnection(ctx context.Context, sel ast.SelectionSet, v model.LegalDocumentConnection) graphql.Marshaler {
 	return ec._LegalDocumentConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNLegalDocumentDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, v any) (report.Dimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Dimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLegalDocumentDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, sel ast.SelectionSet, v report.Dimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LegalDocumentDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNLegalDocumentDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, v any) ([]report.Dimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]report.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLegalDocumentDimension2tthcᚋinternalᚋreportᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNLegalDocumentDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Dimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLegalDocumentDimension2tthcᚋinternalᚋreportᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLegalDocumentEdge2tthcᚋgraphᚋmodelᚐLegalDocumentEdge(ctx context.Context, sel ast.SelectionSet, v model.LegalDocumentEdge) graphql.Marshaler {
@@ -8662,6 +9828,14 @@ func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 	return res
 }
 
+func (ec *executionContext) unmarshalODossierFilter2ᚖtthcᚋgraphᚋmodelᚐDossierFilter(ctx context.Context, v any) (*model.DossierFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDossierFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -8738,6 +9912,14 @@ func (ec *executionContext) unmarshalOLegalDocumentFilter2ᚖtthcᚋgraphᚋmode
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputLegalDocumentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLegalDocumentStatsFilter2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentStatsFilter(ctx context.Context, v any) (*model.LegalDocumentStatsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLegalDocumentStatsFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

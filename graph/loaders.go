@@ -10,6 +10,7 @@ import (
 
 	"tthc/internal/catalog"
 	"tthc/internal/page"
+	"tthc/internal/report"
 )
 
 // Store is what the resolvers read from; internal/postgres implements it.
@@ -35,6 +36,8 @@ type Store interface {
 	ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter, args page.Args) (page.Page[catalog.LegalDocument], error)
 	CountLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter) (int, error)
 	CatalogStats(ctx context.Context, f catalog.ProcedureFilter, dim catalog.Dimension) ([]catalog.StatBucket, error)
+	DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) ([]report.DossierBucket, error)
+	LegalDocumentStats(ctx context.Context, f catalog.LegalDocumentFilter, by []report.Dimension) ([]report.LegalDocumentBucket, error)
 }
 
 // Loaders batch the reads of one request: every procedure on a page asks

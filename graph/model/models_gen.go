@@ -25,6 +25,19 @@ type AdministrativeUnitFilter struct {
 	ValidOn *time.Time `json:"validOn,omitempty"`
 }
 
+type DossierFilter struct {
+	// The unit and every unit under it.
+	UnitID       *string  `json:"unitId,omitempty"`
+	ProcedureIds []string `json:"procedureIds,omitempty"`
+	SectorIds    []string `json:"sectorIds,omitempty"`
+	// Authority level codes of the receiving units.
+	Levels []string `json:"levels,omitempty"`
+	// First month included (any day of it).
+	From *time.Time `json:"from,omitempty"`
+	// Last day included.
+	To *time.Time `json:"to,omitempty"`
+}
+
 type LegalDocumentEdge struct {
 	Cursor string                `json:"cursor"`
 	Node   catalog.LegalDocument `json:"node"`
@@ -35,6 +48,15 @@ type LegalDocumentFilter struct {
 	Search   *string             `json:"search,omitempty"`
 	Types    []LegalDocumentType `json:"types,omitempty"`
 	Validity *LegalValidity      `json:"validity,omitempty"`
+}
+
+type LegalDocumentStatsFilter struct {
+	Search        *string             `json:"search,omitempty"`
+	Types         []LegalDocumentType `json:"types,omitempty"`
+	Validity      *LegalValidity      `json:"validity,omitempty"`
+	ReviewOutcome *ReviewOutcome      `json:"reviewOutcome,omitempty"`
+	// Documents reviewed by this unit or a unit under it.
+	ReviewedByUnitID *string `json:"reviewedByUnitId,omitempty"`
 }
 
 // Paging information of a connection (Relay cursor connections).

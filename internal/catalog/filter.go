@@ -66,9 +66,13 @@ type UnitFilter struct {
 
 // LegalDocumentFilter narrows a list of legal documents.
 type LegalDocumentFilter struct {
-	Search   string
-	Types    []string
-	Validity *string
+	Search        string
+	Types         []string
+	Validity      *string
+	ReviewOutcome *string
+	// ReviewedByUnitID keeps the documents reviewed by this unit or a
+	// unit under it.
+	ReviewedByUnitID *int64
 }
 
 // SearchTerms splits a search into words: runs of letters and digits, with

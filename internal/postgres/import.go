@@ -221,16 +221,17 @@ func saveParts(ctx context.Context, tx *sqlx.Tx, id int64, dr catalog.ProcedureD
 		// A document cited by many procedures keeps the first title given;
 		// an administrator may correct it later.
 		if _, err := exec(ctx, tx, `INSERT INTO legal_documents (number, title, doc_type, issuer)
-			SELECT DISTINCT ON (n) n, t, ty, i FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(n, t, ty, i)
-			ON CONFLICT (number) DO UPDATE SET title = EXCLUDED.title WHERE legal_documents.title = ''`,
+			SELECT DISTINCT ON (n) n, t, ty, i FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(n, t, ty, i, ord)
+			ORDER BY n, ord
+			ON CONFLICT (number, issuer) DO UPDATE SET title = EXCLUDED.title WHERE legal_documents.title = ''`,
 			pq.Array(numbers), pq.Array(titles), pq.Array(types), pq.Array(issuers)); err != nil {
 			return fmt.Errorf("legal documents: %w", err)
 		}
 		if _, err := exec(ctx, tx, `INSERT INTO procedure_legal_documents (procedure_id, legal_document_id, position, cited_title)
 			SELECT $1, l.id, x.position, x.title
-			FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(number, title, position)
-			JOIN legal_documents l ON l.number = x.number
-			ON CONFLICT DO NOTHING`, id, pq.Array(numbers), pq.Array(titles)); err != nil {
+			FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(number, title, issuer, position)
+			JOIN legal_documents l ON l.number = x.number AND l.issuer = x.issuer
+			ON CONFLICT DO NOTHING`, id, pq.Array(numbers), pq.Array(titles), pq.Array(issuers)); err != nil {
 			return fmt.Errorf("procedure legal documents: %w", err)
 		}
 	}

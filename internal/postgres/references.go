@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -177,6 +178,12 @@ func legalDocumentWhere(f catalog.LegalDocumentFilter) *where {
 	}
 	if f.Validity != nil {
 		w.add(`l.validity = %s`, *f.Validity)
+	}
+	if f.ReviewOutcome != nil {
+		w.add(`l.review_outcome = %s`, *f.ReviewOutcome)
+	}
+	if f.ReviewedByUnitID != nil {
+		w.add(fmt.Sprintf(unitSubtree, "l.reviewed_by_unit_id", "%s"), *f.ReviewedByUnitID)
 	}
 	return w
 }
