@@ -172,8 +172,8 @@ var legalDocumentDims = map[report.Dimension]groupDim{
 		WHEN 'RESOLUTION' THEN 'Nghị quyết' WHEN 'DECREE' THEN 'Nghị định' WHEN 'DECISION' THEN 'Quyết định'
 		WHEN 'CIRCULAR' THEN 'Thông tư' WHEN 'JOINT_CIRCULAR' THEN 'Thông tư liên tịch' WHEN 'DIRECTIVE' THEN 'Chỉ thị'
 		ELSE 'Khác' END`},
-	report.ByIssuer:        {key: "l.issuer", id: "NULL", label: "l.issuer"},
-	report.ByUnit:          {join: "LEFT JOIN administrative_units gu ON gu.id = l.reviewed_by_unit_id", key: "NULL", id: "gu.id", label: "gu.name"},
+	report.ByIssuer: {key: "l.issuer", id: "NULL", label: "l.issuer"},
+	report.ByUnit:   {join: "LEFT JOIN administrative_units gu ON gu.id = l.reviewed_by_unit_id", key: "NULL", id: "gu.id", label: "gu.name"},
 }
 
 // LegalDocumentStats counts legal documents by the dimensions asked.
