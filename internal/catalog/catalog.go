@@ -151,3 +151,11 @@ const (
 	Updated   Outcome = "updated"
 	Unchanged Outcome = "unchanged"
 )
+
+// Valid tells whether k is one of the known channel kinds.
+func (k ChannelKind) Valid() bool {
+	return k == ChannelOnline || k == ChannelPost || k == ChannelInPerson
+}
+
+// Valid tells whether s is one of the known statuses.
+func (s Status) Valid() bool { return s == StatusInForce || s == StatusAbolished }
