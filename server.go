@@ -6,11 +6,13 @@
 //	tthc import FILE    import national-portal records (JSONL; - for stdin)
 //	tthc import-dossiers FILE  import one-stop desk statistics (CSV; - for stdin)
 //	tthc seed-demo      load the demo catalog shipped in the repository
+//	tthc generate --scale national --seed N   fill an empty database with a national-scale data set
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -106,9 +108,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	logger := slog.New(httpserver.LogHandler{Handler: slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})})
 
 	switch cmd {
-	case "serve", "migrate", "import", "import-dossiers", "seed-demo":
+	case "serve", "migrate", "import", "import-dossiers", "seed-demo", "generate":
 	default:
-		return fmt.Errorf("unknown command %q: use serve, migrate, import FILE, import-dossiers FILE or seed-demo", cmd)
+		return fmt.Errorf("unknown command %q: use serve, migrate, import FILE, import-dossiers FILE, seed-demo or generate", cmd)
 	}
 	db, err := postgres.Open(ctx, postgres.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.MaxConns})
 	if err != nil {
@@ -129,6 +131,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImportDossiers(ctx, args, db, stdin, stdout, stderr)
 	case "seed-demo":
 		return runSeedDemo(ctx, db, stdout, stderr)
+	case "generate":
+		return runGenerate(ctx, args, db, stdout, stderr)
 	}
 	return serve(ctx, cfg, db, logger, stdout)
 }
@@ -184,6 +188,29 @@ func runImportDossiers(ctx context.Context, args []string, db *postgres.DB, stdi
 		return err
 	}
 	fmt.Fprintf(stdout, "import-dossiers: %s\n", sum)
+	return nil
+}
+
+func runGenerate(ctx context.Context, args []string, db *postgres.DB, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	scaleName := fs.String("scale", "national", "data set size: national or small")
+	seed := fs.Int64("seed", 1, "the same seed gives the same data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	scale, ok := postgres.Scales[*scaleName]
+	if !ok {
+		return fmt.Errorf("unknown scale %q: use national or small", *scaleName)
+	}
+	start := time.Now()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := db.Generate(ctx, scale, *seed, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "generate: %s data set (seed %d) in %s\n", scale.Name, *seed, time.Since(start).Round(time.Second))
 	return nil
 }
 
