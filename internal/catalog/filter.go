@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ProcedureFilter narrows a list of procedures. Zero fields do not filter.
@@ -76,10 +78,12 @@ type LegalDocumentFilter struct {
 }
 
 // SearchTerms splits a search into words: runs of letters and digits, with
-// '.' kept inside codes such as "1.000080".
+// '.' kept inside codes such as "1.000080". Text typed in decomposed form
+// (NFD sends "ă" as "a" and a combining breve) is composed first, as the
+// catalog's text is; a mark left over belongs to the word it follows.
 func SearchTerms(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.'
+	return strings.FieldsFunc(norm.NFC.String(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) && r != '.'
 	})
 }
 

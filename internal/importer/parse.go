@@ -68,7 +68,8 @@ var codePattern = regexp.MustCompile(`^\d+\.\d+(\.[A-Z][A-Z0-9]*)?$`)
 // Parse decodes one JSONL line. It returns an error only when the record is
 // unusable: invalid JSON, missing code or name, a code not shaped like a
 // national code (digits '.' digits, optionally a suffix like ".H19"). Every
-// other oddity becomes a Warning and the raw text is kept.
+// other oddity becomes a Warning and the raw text is kept. With an error the
+// Record holds nothing but the code, when there is one, for reporting.
 func Parse(line []byte) (Record, error) {
 	var pr PortalRecord
 	if err := json.Unmarshal(line, &pr); err != nil {
@@ -79,16 +80,18 @@ func Parse(line []byte) (Record, error) {
 
 // fromPortal converts an already decoded portal record.
 func fromPortal(pr PortalRecord) (Record, error) {
+	pr = normaliseRecord(pr)
 	code := strings.TrimSpace(pr.Code)
 	name := collapseSpaces(pr.Name)
 	if code == "" {
 		return Record{}, errors.New("missing code (ma_thu_tuc)")
 	}
+	codeOnly := Record{Procedure: catalog.Procedure{Code: code}}
 	if name == "" || name == noInfo {
-		return Record{}, fmt.Errorf("record %s: missing name (ten_thu_tuc)", code)
+		return codeOnly, fmt.Errorf("record %s: missing name (ten_thu_tuc)", code)
 	}
 	if !codePattern.MatchString(code) {
-		return Record{}, fmt.Errorf("record %q: code is not a national code", code)
+		return codeOnly, fmt.Errorf("record %q: code is not a national code", code)
 	}
 
 	var w warnings
@@ -143,24 +146,34 @@ func fromPortal(pr PortalRecord) (Record, error) {
 	return rec, nil
 }
 
-// warnings collects "kind: detail" messages. The kind before the colon is a
-// fixed word so that warnings can be counted by kind across an import.
+// warnings collects messages shaped "kind: message: detail". The kind is
+// one word (level, agency, channel, fee, document, legal, result) and the
+// message a fixed phrase, so that an import can count warnings by either;
+// the detail quotes the text concerned.
 type warnings struct {
 	list []string
 }
 
-func (w *warnings) add(kind, format string, args ...any) {
+func (w *warnings) add(kind, message, detail string) {
 	if w == nil {
 		return
 	}
-	w.list = append(w.list, kind+": "+fmt.Sprintf(format, args...))
+	w.list = append(w.list, kind+": "+message+": "+detail)
 }
 
 // WarningKind returns the kind of a warning produced by this package, the
-// part before the first ": ".
+// word before the first ": " (for example "legal").
 func WarningKind(warning string) string {
 	kind, _, _ := strings.Cut(warning, ": ")
 	return kind
+}
+
+// WarningMessage returns a warning without its detail (for example
+// "legal: number without a title").
+func WarningMessage(warning string) string {
+	kind, rest, _ := strings.Cut(warning, ": ")
+	message, _, _ := strings.Cut(rest, ": ")
+	return kind + ": " + message
 }
 
 // levelNames maps the portal's words for authority levels to level codes.
@@ -193,7 +206,7 @@ func parseLevels(s string, w *warnings) []catalog.LevelCode {
 			}
 		}
 		if !ok {
-			w.add("level", "unknown level %q", part)
+			w.add("level", "unknown level", quote(part))
 			continue
 		}
 		if !seen[code] {
@@ -230,7 +243,7 @@ func parseAgencies(s string, w *warnings) []string {
 		}
 		first, _ := utf8.DecodeRuneInString(name)
 		if unicode.IsLower(first) || utf8.RuneCountInString(name) > 300 {
-			w.add("agency", "not an agency name: %s", snippet(name))
+			w.add("agency", "not an agency name", snippet(name))
 			continue
 		}
 		if !seen[name] {
@@ -284,20 +297,19 @@ func splitCapitalisedList(s string) []string {
 	return out
 }
 
-// resultCodePattern matches a result code after "Mã:". Codes seen:
-// KQ.G01.000074, KQ.H19.000012, 000.00.00.G11-KQ1711, TP-G12.0001143, VBTT.
-// The next result name follows without a separator, so the greedy match may
-// take that name's capital letter; trimCode gives it back.
-var resultCodePattern = regexp.MustCompile(`^[A-Z0-9]+(?:[.\-][A-Z0-9]+)*`)
+// resultCodeToken is the text after "Mã:" that may hold a result code.
+// Codes seen: KQ.G01.000074, KQ.H19.000012, 000.00.00.G11-KQ1711,
+// TP-G12.0001143, VBTT, and test leftovers such as "Test_P001" or "rjwegefu".
+var resultCodeToken = regexp.MustCompile(`^[A-Za-z0-9._\-]+`)
 
 // resultEndMarkers end the list of results; what follows is the portal's
 // keyword and description boxes and its page furniture.
 var resultEndMarkers = []string{"Từ khóa", "Chọn cơ quan thực hiện"}
 
 // parseResult reads ket_qua_xu_ly: "Name1Mã: CODE1Name2Mã: CODE2Từ khóa...".
-// It returns the result names, one a line, and the codes in order. The brief
-// asked for the text before the first "Mã:"; a procedure often has several
-// results (a licence or a refusal letter), so every name is kept.
+// It returns the result names, one a line, and the codes in order. A
+// procedure often has several results (a licence, or a letter of refusal),
+// so every name is kept, not only the text before the first "Mã:".
 func parseResult(s string, w *warnings) (string, []string) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == noInfo {
@@ -326,10 +338,11 @@ func parseResult(s string, w *warnings) (string, []string) {
 			names = append(names, n)
 		}
 		rest := strings.TrimLeft(body[i+len(marker):], " \t\u00a0")
-		code := trimCode(rest, resultCodePattern.FindString(rest))
-		if code == "" {
-			w.add("result", "no code after %q: %s", marker, snippet(rest))
-		} else if !seenCode[code] {
+		code := resultCode(rest)
+		switch {
+		case code == "" || !isResultCode(code):
+			w.add("result", "no result code after Mã", snippet(rest))
+		case !seenCode[code]:
 			seenCode[code] = true
 			codes = append(codes, code)
 		}
@@ -338,26 +351,31 @@ func parseResult(s string, w *warnings) (string, []string) {
 	return strings.Join(names, "\n"), codes
 }
 
-// trimCode gives back letters that a code match took from the word after it:
-// in "KQ.G01.000074Giấy" the match is "KQ.G01.000074G". A code whose last
-// segment is letters only ("VBTT") is left alone.
-func trimCode(text, code string) string {
-	if code == "" || len(code) >= len(text) {
-		return code
+// resultCode cuts the code from the start of text. The next result name
+// follows without a separator ("KQ.G01.000074Giấy chứng nhận",
+// "KQ.G12.000099KBNN hoặc ..."), and codes end in a digit, so letters after
+// the last digit belong to that name. A token without digits is a code
+// ("VBTT") unless a word runs on from it ("Cơ quan ...": no code at all).
+func resultCode(text string) string {
+	tok := resultCodeToken.FindString(text)
+	if i := strings.LastIndexFunc(tok, unicode.IsDigit); i >= 0 {
+		return tok[:i+1]
 	}
-	next, _ := utf8.DecodeRuneInString(text[len(code):])
-	if !unicode.IsLetter(next) {
-		return code
+	if letterAt(text, len(tok)) {
+		// Glued to a word: keep what comes before that word's capital.
+		if i := strings.LastIndexFunc(tok, unicode.IsUpper); i >= 0 {
+			return tok[:i]
+		}
+		return ""
 	}
-	// The match ran into a word; cut back to the last digit of the last
-	// segment, if it has one.
-	lastSep := strings.LastIndexAny(code, ".-")
-	seg := code[lastSep+1:]
-	j := strings.LastIndexFunc(seg, unicode.IsDigit)
-	if j < 0 {
-		return code
-	}
-	return code[:lastSep+1+j+1]
+	return tok
+}
+
+// isResultCode rejects leftovers such as "rjwegefu" or "hgvg6": real codes
+// start with a capital letter or a digit.
+func isResultCode(code string) bool {
+	first, _ := utf8.DecodeRuneInString(code)
+	return unicode.IsUpper(first) || unicode.IsDigit(first)
 }
 
 // cleanText trims a multi-line text field and maps "no information" to "".
@@ -385,13 +403,18 @@ func collapseSpaces(s string) string {
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 }
 
-// snippet shortens text for a warning message.
+// quote quotes a short text for a warning.
+func quote(s string) string {
+	return fmt.Sprintf("%q", s)
+}
+
+// snippet quotes text for a warning, shortened.
 func snippet(s string) string {
 	s = collapseSpaces(s)
-	const max = 60
-	if utf8.RuneCountInString(s) <= max {
+	const maxRunes = 60
+	if utf8.RuneCountInString(s) <= maxRunes {
 		return fmt.Sprintf("%q", s)
 	}
 	r := []rune(s)
-	return fmt.Sprintf("%q", string(r[:max])+"…")
+	return fmt.Sprintf("%q", string(r[:maxRunes])+"…")
 }

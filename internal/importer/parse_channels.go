@@ -40,18 +40,18 @@ func parseChannels(s string, w *warnings) []catalog.Channel {
 	}
 	body, ok := strings.CutPrefix(s, channelHeader)
 	if !ok {
-		w.add("channel", "no table header: %s", snippet(s))
+		w.add("channel", "no table header", snippet(s))
 		return nil
 	}
 	starts := channelRowStarts(body)
 	if len(starts) == 0 {
 		if strings.TrimSpace(body) != "" {
-			w.add("channel", "no channel row found: %s", snippet(body))
+			w.add("channel", "no channel row found", snippet(body))
 		}
 		return nil
 	}
 	if lead := strings.TrimSpace(body[:starts[0].pos]); lead != "" {
-		w.add("channel", "text before the first row: %s", snippet(lead))
+		w.add("channel", "text before the first row", snippet(lead))
 	}
 	var out []catalog.Channel
 	for i, st := range starts {
@@ -94,10 +94,11 @@ func channelRowStarts(body string) []rowStart {
 	return out
 }
 
-// timeUnits maps the portal's time units; the longer name comes first so
-// that "Ngày làm việc" is not read as "Ngày".
+// timeWithUnit reads a processing time such as "5 Ngày làm việc". The
+// longer unit comes first so that "Ngày làm việc" is not read as "Ngày".
 var timeWithUnit = regexp.MustCompile(`^(\d+(?:[.,]\d+)?) (Ngày làm việc|Ngày|Giờ|Tháng)`)
 
+// timeUnits maps the portal's units to catalog units.
 var timeUnits = map[string]catalog.TimeUnit{
 	"Ngày làm việc": catalog.UnitWorkingDay,
 	"Ngày":          catalog.UnitDay,
@@ -105,6 +106,7 @@ var timeUnits = map[string]catalog.TimeUnit{
 	"Tháng":         catalog.UnitMonth,
 }
 
+// leadingDigits is a time cell without a unit ("1Miễn phí").
 var leadingDigits = regexp.MustCompile(`^\d+`)
 
 // parseChannelRow reads one row after its channel name: time, fee, description.
@@ -114,12 +116,15 @@ func parseChannelRow(kind catalog.ChannelKind, row string, w *warnings) catalog.
 
 	fee, n, ok := parseFee(rest, w)
 	if !ok {
-		w.add("channel", "%s row without a fee: %s", kind, snippet(rest))
+		w.add("channel", "row without a fee", snippet(rest))
 	} else {
 		ch.Fee = fee
 		rest = rest[n:]
 	}
 	ch.Description = cleanText(rest)
+	if strings.Trim(ch.Description, ".,;:- ") == "" {
+		ch.Description = "" // the "." left after a fee note
+	}
 	return ch
 }
 
@@ -131,7 +136,7 @@ func parseRowTime(ch *catalog.Channel, row string, w *warnings) string {
 		value, err := decimal.NewFromString(strings.ReplaceAll(m[1], ",", "."))
 		if err != nil || !value.IsPositive() {
 			ch.TimeText = m[0]
-			w.add("channel", "processing time is not positive: %q", m[0])
+			w.add("channel", "processing time is not positive", quote(m[0]))
 		} else {
 			ch.ProcessingTime = &catalog.ProcessingTime{Value: value, Unit: timeUnits[m[2]]}
 		}
@@ -144,21 +149,21 @@ func parseRowTime(ch *catalog.Channel, row string, w *warnings) string {
 	if digits := leadingDigits.FindString(row); digits != "" {
 		if _, _, ok := feeWord(row[len(digits):]); ok {
 			ch.TimeText = digits
-			w.add("channel", "time without unit: %q", digits)
+			w.add("channel", "time without unit", quote(digits))
 			return row[len(digits):]
 		}
 		if m := feeAmountHead.FindStringSubmatch(row); m != nil {
 			k, ok := splitGluedTimeAndAmount(m[1])
 			if !ok {
-				w.add("channel", "time glued to fee amount, cannot split: %q", m[0])
+				w.add("channel", "time glued to fee amount, cannot split", quote(m[0]))
 				return row
 			}
 			ch.TimeText = m[1][:k]
-			w.add("channel", "time without unit: %q", ch.TimeText)
+			w.add("channel", "time without unit", quote(ch.TimeText))
 			return row[k:]
 		}
 		ch.TimeText = digits
-		w.add("channel", "time without unit: %q", digits)
+		w.add("channel", "time without unit", quote(digits))
 		return row[len(digits):]
 	}
 
@@ -178,7 +183,7 @@ func parseRowTime(ch *catalog.Channel, row string, w *warnings) string {
 	// ..."): it runs up to the first fee.
 	if p := firstFeeIndex(row); p > 0 {
 		ch.TimeText = collapseSpaces(row[:p])
-		w.add("channel", "time is not a duration: %s", snippet(ch.TimeText))
+		w.add("channel", "time is not a duration", snippet(ch.TimeText))
 		return row[p:]
 	}
 	return row
@@ -202,16 +207,20 @@ func splitGluedTimeAndAmount(glued string) (int, bool) {
 		}
 		found = k
 	}
-	return found, found >= 0
+	if found < 0 {
+		return 0, false
+	}
+	return found, true
 }
 
-// feeWords are the fee cells that are words, not amounts.
+// feeFree is the fee cell for "free of charge".
 const feeFree = "Miễn phí"
 
 // feeAmountHead is an amount with a currency at the start of a fee cell:
 // "10 USD", "2,000,000 Việt Nam Đồng", "50.000 VNĐ".
 var feeAmountHead = regexp.MustCompile(`^(\d[\d.,]*) ?(VNĐ|Việt Nam Đồng|USD)`)
 
+// feeAmountAnywhere finds an amount cell inside a row.
 var feeAmountAnywhere = regexp.MustCompile(`\d[\d.,]* ?(?:VNĐ|Việt Nam Đồng|USD)`)
 
 // feeWord reports whether s starts with a fee that is a word.
@@ -259,10 +268,21 @@ func parseFee(s string, w *warnings) (catalog.Fee, int, bool) {
 		end := matchingParen(s[n:])
 		if end < 0 {
 			// Nothing closes the note; it runs to the end of the row.
-			w.add("fee", "unbalanced parenthesis: %s", snippet(s[n:]))
+			w.add("fee", "unbalanced parenthesis", snippet(s[n:]))
 			end = len(s[n:])
 		}
 		note = s[n : n+end]
+		n += end
+	}
+	// A second note now and then follows the first: "3,500,000 Việt Nam
+	// Đồng(/hồ sơ)(áp dụng mức phí 1.750.000 đồng/hồ sơ kể từ ...)". A
+	// description may start with "(1) ...", so only a note about money counts.
+	for note != "" && strings.HasPrefix(s[n:], "(") {
+		end := matchingParen(s[n:])
+		if end < 0 || !isFeeNote(s[n:n+end]) {
+			break
+		}
+		note += s[n : n+end]
 		n += end
 	}
 
@@ -329,7 +349,7 @@ func isNothingNote(note string) bool {
 func feeAmount(amountText, currencyWord, note string, w *warnings) (*decimal.Decimal, string) {
 	value, ok := parseGroupedNumber(amountText)
 	if !ok {
-		w.add("fee", "amount not readable: %q", amountText)
+		w.add("fee", "amount not readable", quote(amountText))
 		return nil, ""
 	}
 	currency := "VND"
@@ -337,12 +357,16 @@ func feeAmount(amountText, currencyWord, note string, w *warnings) (*decimal.Dec
 		currency = "USD"
 	}
 	if currency == "VND" && value.IsPositive() && value.LessThan(decimal.NewFromInt(1000)) {
-		w.add("fee", "VND amount below 1,000, probably in thousands: %q", amountText+" "+currencyWord)
+		w.add("fee", "VND amount below 1000, probably in thousands", quote(amountText+" "+currencyWord))
+		return nil, ""
+	}
+	if isConditionalNote(note) {
+		w.add("fee", "note makes the amount conditional", snippet(amountText+" "+currencyWord+note))
 		return nil, ""
 	}
 	for _, m := range noteAmounts(note) {
 		if !m.ok || m.currency != currency || !m.value.Equal(value) {
-			w.add("fee", "note gives another amount: %s", snippet(amountText+" "+currencyWord+note))
+			w.add("fee", "note gives another amount", snippet(amountText+" "+currencyWord+note))
 			return nil, ""
 		}
 	}
@@ -356,12 +380,13 @@ type money struct {
 	ok       bool // false when the number could not be read
 }
 
-// noteMoney matches an amount in the free text of a note: a number, an
-// optional scale word and a currency word ("100.000 đồng", "50USD",
-// "02 triệu đồng"), or a number grouped in thousands with dots and no
-// currency ("8.000.000/lần").
-var noteMoney = regexp.MustCompile(`(?i)(\d[\d.,]*)\s*(triệu|tỷ|nghìn|ngàn)?\s*(việt nam đồng|đồng|vnđ|usd|đ)`)
+// noteMoney matches an amount in the free text of a note: a number, then a
+// scale word, a currency word or both ("100.000 đồng", "50USD", "02 triệu
+// đồng", "Dưới 50 tỷ"). Numbers grouped in thousands with dots and no
+// currency ("8.000.000/lần") are found by dotGrouped.
+var noteMoney = regexp.MustCompile(`(?i)(\d[\d.,]*)\s*(triệu|tỷ|nghìn|ngàn)?\s*(việt nam đồng|đồng|vnđ|usd|đ)?`)
 
+// dotGrouped is a number grouped in thousands with dots ("8.000.000").
 var dotGrouped = regexp.MustCompile(`\d{1,3}(?:\.\d{3})+`)
 
 var scaleWords = map[string]int64{
@@ -376,20 +401,24 @@ func noteAmounts(note string) []money {
 	var out []money
 	covered := make([]bool, len(note)+1)
 	for _, loc := range noteMoney.FindAllStringSubmatchIndex(note, -1) {
-		// "đ" must end a word; "200 đến 300" is not an amount in dong.
-		if next, _ := utf8.DecodeRuneInString(note[loc[1]:]); loc[1] < len(note) && unicode.IsLetter(next) {
-			continue
-		}
-		number := note[loc[2]:loc[3]]
-		scale := ""
-		if loc[4] >= 0 {
+		scale, currency := "", ""
+		if loc[4] >= 0 && !letterAt(note, loc[5]) {
 			scale = strings.ToLower(note[loc[4]:loc[5]])
 		}
-		currency := "VND"
-		if strings.EqualFold(note[loc[6]:loc[7]], "usd") {
-			currency = "USD"
+		// A currency word must end a word: "200 đến 300" is not in dong.
+		if loc[6] >= 0 && !letterAt(note, loc[7]) {
+			currency = "VND"
+			if strings.EqualFold(note[loc[6]:loc[7]], "usd") {
+				currency = "USD"
+			}
 		}
-		v, ok := parseNoteNumber(number)
+		if scale == "" && currency == "" {
+			continue
+		}
+		if currency == "" {
+			currency = "VND" // "Dưới 50 tỷ": amounts in the data are dong
+		}
+		v, ok := parseNoteNumber(note[loc[2]:loc[3]])
 		if ok && scale != "" {
 			v = v.Mul(decimal.NewFromInt(scaleWords[scale]))
 		}
@@ -456,4 +485,27 @@ func isAllDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// letterAt reports whether a letter starts at byte i of s.
+func letterAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
+}
+
+// isFeeNote reports whether a parenthesised text is about the fee: it
+// names an amount or a fee ("phí").
+func isFeeNote(group string) bool {
+	return utf8.RuneCountInString(group) > 4 && (len(noteAmounts(group)) > 0 || strings.Contains(strings.ToLower(group), "phí"))
+}
+
+// isConditionalNote reports whether a note makes the amount depend on
+// something: a percentage ("Bằng 50% mức thu") or the provincial council
+// ("Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh quyết định").
+func isConditionalNote(note string) bool {
+	lower := strings.ToLower(note)
+	return strings.Contains(note, "%") || strings.Contains(lower, "hội đồng nhân dân") || strings.Contains(note, "HĐND")
 }

@@ -26,7 +26,7 @@ func parseDocuments(s string, w *warnings) []catalog.Document {
 		return nil
 	}
 	if !strings.Contains(s, documentHeader) {
-		w.add("document", "no table header: %s", snippet(s))
+		w.add("document", "no table header", snippet(s))
 		return nil
 	}
 	tables := strings.Split(s, documentHeader)
@@ -47,7 +47,7 @@ func parseDocuments(s string, w *warnings) []catalog.Document {
 		if i+2 < len(tables) {
 			heading = cleanHeading(tail)
 		} else if t := cleanHeading(tail); t != "" {
-			w.add("document", "text after the last row: %s", snippet(t))
+			w.add("document", "text after the last row", snippet(t))
 		}
 	}
 	return out
@@ -125,7 +125,7 @@ func parseDocumentRow(row documentRow, w *warnings) (catalog.Document, bool) {
 	doc.Name = strings.TrimSpace(strings.Trim(collapseSpaces(name), "-"))
 	doc.Form = strings.Join(forms, "; ")
 	if doc.Name == "" && doc.Form == "" {
-		w.add("document", "row without a name: %q", row.quantity)
+		w.add("document", "row without a name", quote(row.quantity))
 		return doc, false
 	}
 	if doc.Name == "" {
@@ -143,7 +143,14 @@ var formFile = regexp.MustCompile(`(?i)\.(docx|doc|pdf|xlsx|xls|rtf|odt|zip|rar)
 // ("Mẫu TP-TSCC-01a.docxMẫu TP-TSCC-01b.docx").
 func splitNameAndForms(text string) (string, []string) {
 	text = strings.TrimSpace(text)
-	locs := formFile.FindAllStringIndex(text, -1)
+	var locs [][]int
+	for _, loc := range formFile.FindAllStringIndex(text, -1) {
+		// ".doc" in ".Document" is no extension.
+		if next, _ := utf8.DecodeRuneInString(text[loc[1]:]); loc[1] < len(text) && unicode.IsLower(next) {
+			continue
+		}
+		locs = append(locs, loc)
+	}
 	if len(locs) == 0 || locs[len(locs)-1][1] != len(text) {
 		return text, nil
 	}

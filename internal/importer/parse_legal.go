@@ -16,11 +16,13 @@ const legalHeader = "Tên văn bản pháp lýMã văn bản"
 //
 //	Luật Khiếu nại  năm 201102/2011/QH13Nghị định 05/2012/NĐ-CP05/2012/NĐ-CP
 //
-// A number is "number/year/issuer" ("02/2011/QH13", "120/2025/NĐ-CP",
-// "66.7/2025/NQ-CP", "21/2007/TT-BCA(X13)"). Titles mention numbers too, so
+// A number is mostly "number/year/issuer" ("02/2011/QH13", "120/2025/NĐ-CP",
+// "66.7/2025/NQ-CP", "21/2007/TT-BCA(X13)"). Titles quote numbers too, so
 // the parser finds every number-shaped text and keeps those that close a
-// row: the ones followed by the end of the table or by the next title,
-// which starts with a capital letter glued to the issuer code.
+// row. Inside a title a number follows a space and is followed by a space;
+// a cell is glued to its title before it and to the next title after it.
+// Where digits are glued on both sides, the title's own words decide (see
+// gluedIsCell and splitGluedDigits).
 
 // knownIssuers are the last parts of issuer codes in legal document
 // numbers. They let the parser find where a code ends when the next title is
@@ -48,9 +50,8 @@ var titlePrefixes = []string{
 
 // numberMatch is one number-shaped text in the table.
 type numberMatch struct {
-	runStart int  // start of the digits before "/year/"
-	start    int  // start of the number once glued digits are split off
-	end      int  // end of the issuer code
+	runStart int  // start of the digits before the first slash
+	end      int  // end of the issuer code, or of the year when there is none
 	cell     bool // closes a row
 	glued    bool // directly followed by the digits of another number
 	follows  bool // directly follows the issuer code of another number
@@ -66,7 +67,7 @@ func parseLegalBasis(s string, w *warnings) []catalog.LegalRef {
 	}
 	body, ok := strings.CutPrefix(s, legalHeader)
 	if !ok {
-		w.add("legal", "no table header: %s", snippet(s))
+		w.add("legal", "no table header", snippet(s))
 		return nil
 	}
 	if strings.TrimSpace(body) == "" || strings.TrimSpace(body) == noInfo {
@@ -75,7 +76,7 @@ func parseLegalBasis(s string, w *warnings) []catalog.LegalRef {
 
 	matches := findNumbers(body, w)
 	var out []catalog.LegalRef
-	seen := map[string]bool{}
+	seen := map[string]int{} // number -> index in out
 	titleStart := 0
 	prevEnd := -1 // end of the previous number-shaped text, cell or not
 	for i, m := range matches {
@@ -92,25 +93,35 @@ func parseLegalBasis(s string, w *warnings) []catalog.LegalRef {
 		}
 		number := body[start:m.end]
 		if n := normaliseHomoglyphs(number); n != number {
-			w.add("legal", "look-alike letters in number: %q", number)
+			w.add("legal", "look-alike letters in number", quote(number))
 			number = n
 		}
 		title := cleanLegalTitle(body[titleStart:start])
-		if title == "" {
-			w.add("legal", "number without a title: %q", number)
-		}
-		if !seen[number] {
-			seen[number] = true
+		if i, ok := seen[number]; !ok {
+			seen[number] = len(out)
 			out = append(out, catalog.LegalRef{Number: number, Title: title})
+		} else if out[i].Title == "" {
+			// The same number again, this time with a title.
+			out[i].Title = title
 		}
 		titleStart = m.end
 		prevEnd = m.end
 	}
+	for _, ref := range out {
+		if ref.Title == "" {
+			w.add("legal", "number without a title", quote(ref.Number))
+		}
+		// "Luật Hải quan 201454Nghị định 59/2018/NĐ-CP": a row whose number
+		// cell ("54") has no year was not found and ran into this title.
+		if gluedRow.MatchString(ref.Title) {
+			w.add("legal", "title may hold another row", snippet(ref.Title))
+		}
+	}
 	if rest := strings.Trim(body[titleStart:], " \t\n\r\u00a0.;,"); rest != "" {
 		if len(out) == 0 {
-			w.add("legal", "no document number found: %s", snippet(rest))
+			w.add("legal", "no document number found", snippet(rest))
 		} else {
-			w.add("legal", "text after the last number: %s", snippet(rest))
+			w.add("legal", "text after the last number", snippet(rest))
 		}
 	}
 	return out
@@ -205,8 +216,16 @@ func gluedIsCell(body string, titleStart int, a, b numberMatch) bool {
 	case quotesNumber(title, aText):
 		return true
 	}
+	if a.follows {
+		return false
+	}
+	// Digits glued to the title's last word ("Luật Doanh nghiệp
+	// 202076/2025/QH15") mean a closes the row, like a letter would.
+	if start := splitGluedDigits(body, titleStart, a, nil); start > a.runStart {
+		return true
+	}
 	prev, _ := utf8.DecodeLastRuneInString(title)
-	return !a.follows && (unicode.IsLetter(prev) || strings.ContainsRune(".;:)”", prev))
+	return unicode.IsLetter(prev) || strings.ContainsRune(".;:)”", prev)
 }
 
 // digitSlash finds the end of a number's first part: "12/", and "30a/" as
@@ -279,15 +298,12 @@ func scanIssuer(body string, i int, w *warnings) (int, int) {
 
 	// The last segment may run into the digits of the next number.
 	if pos+1 < len(body) && body[pos] == '/' && endsInGluedDigits(seg) {
-		if trail := trailingDigits(seg); trail > 0 {
-			keep := len(seg) - trail
-			if loc := issuerWithTerm.FindStringIndex(seg); loc != nil && loc[1] < len(seg) {
-				keep = loc[1]
-			}
-			if keep > 0 {
-				return lastSeg + keep, lastSeg + keep
-			}
+		// "QH1451" keeps the term: "QH14" + "51"; "BTC601" is "BTC" + "601".
+		keep := len(seg) - trailingDigits(seg)
+		if loc := issuerWithTerm.FindStringIndex(seg); loc != nil && loc[1] < len(seg) {
+			keep = loc[1]
 		}
+		return lastSeg + keep, lastSeg + keep
 	}
 
 	// The last segment may run into the next title: "CPLuật" reads as
@@ -303,16 +319,21 @@ func scanIssuer(body string, i int, w *warnings) (int, int) {
 	if isKnownIssuer(seg) {
 		return pos, -1 // followed by lower case; closesRow decides
 	}
+	if nextLower && utf8.RuneCountInString(seg) == 1 && lastSeg > i {
+		// A capitalised word after a hyphen: "166/2016/NĐ-CP-Quy định".
+		return lastSeg - 1, -1
+	}
 	if nextLower && len(seg) > 1 {
 		// An unknown code: take the last capital as the start of the next
 		// title's first word.
 		_, size := utf8.DecodeLastRuneInString(seg)
-		w.add("legal", "unknown issuer code, split guessed: %s", snippet(body[i:min(len(body), pos+20)]))
+		w.add("legal", "unknown issuer code, split guessed", snippet(body[i:min(len(body), pos+20)]))
 		return pos - size, -1
 	}
 	return pos, -1
 }
 
+// parenCode is a department code after the issuer: "TT-BCA(X13)".
 var parenCode = regexp.MustCompile(`^\([A-Z0-9]+\)`)
 
 // startsYear matches the year that follows the digits of a number.
@@ -335,9 +356,14 @@ func closesRow(body string, start, end int, followsNumber bool) bool {
 	if rest == "" {
 		return true
 	}
-	// Glued to a title, not to the issuer code of the number before it.
+	// Glued to a title, not to the issuer code of the number before it;
+	// digits count when the title ends in a year ("giai đoạn 2026 -
+	// 2030182/2025/NQ-HĐND").
 	prev, _ := utf8.DecodeLastRuneInString(body[:start])
 	gluedStart := start > 0 && !followsNumber && (unicode.IsLetter(prev) || strings.ContainsRune(".;:)”", prev))
+	if !followsNumber && yearGlued(body[start:end]) {
+		gluedStart = true
+	}
 	r, _ := utf8.DecodeRuneInString(rest)
 	switch {
 	case unicode.IsUpper(r):
@@ -373,16 +399,28 @@ func splitGluedDigits(body string, titleStart int, m numberMatch, w *warnings) i
 	// A title ending in a year: "năm 2011", "01/01/2017", "2026-2030". In
 	// this data these splits all check out against the titles.
 	prev, _ := utf8.DecodeLastRuneInString(body[:m.runStart])
-	if isAllDigits(run[:numLen]) && numLen >= 5 && isYear(run[:4]) && !unicode.IsLetter(prev) {
+	if yearGlued(run) && !unicode.IsLetter(prev) {
 		if numLen-4 > 4 {
-			w.add("legal", "long number after a year: %s", snippet(body[max(titleStart, m.runStart-20):m.end]))
+			w.add("legal", "long number after a year", snippet(body[max(titleStart, m.runStart-20):m.end]))
 		}
 		return m.runStart + 4
 	}
 	if len(run[:numLen])-strings.Count(run[:numLen], ".") >= 5 {
-		w.add("legal", "long number, maybe glued to its title: %s", snippet(body[max(titleStart, m.runStart-20):m.end]))
+		w.add("legal", "long number, maybe glued to its title", snippet(body[max(titleStart, m.runStart-20):m.end]))
 	}
 	return m.runStart
+}
+
+// gluedRow is a digit glued to a capitalised word inside a title.
+var gluedRow = regexp.MustCompile(`\d\p{Lu}\p{Ll}`)
+
+// yearGlued reports whether a number's digits start with a year that
+// belongs to the title before it: five or more digits, the first four a
+// year ("201102/2011/QH13" is "2011" + "02/2011/QH13"). Document numbers in
+// this data have at most four digits.
+func yearGlued(number string) bool {
+	digits, _, _ := strings.Cut(number, "/")
+	return len(digits) >= 5 && isAllDigits(digits) && isYear(digits[:4])
 }
 
 // quotesNumber reports whether title contains number as a whole number,
