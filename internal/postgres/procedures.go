@@ -120,34 +120,47 @@ func procedureOrdering(o catalog.ProcedureOrder, w *where, search string) (order
 	return ordering{}, errs.Fieldf("orderBy", "unknown ordering %q", o.Field)
 }
 
-// ListProcedures returns one page of procedures matching f in order o.
-func (d *DB) ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error) {
-	var out page.Page[catalog.Procedure]
+// procedureListQuery builds the statement that reads one page.
+type procedureListQuery struct {
+	sql  string
+	args []any
+	ord  ordering
+	req  page.Request
+}
+
+func listProceduresQuery(f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (procedureListQuery, error) {
 	w := procedureWhere(f)
 	ord, err := procedureOrdering(o, w, f.Search)
 	if err != nil {
-		return out, err
+		return procedureListQuery{}, err
 	}
 	req, err := ord.page(args)
 	if err != nil {
-		return out, err
-	}
-	if req.Limit == 0 {
-		return out, nil
+		return procedureListQuery{}, err
 	}
 	tail := ord.apply(w, req, "p.id")
 	q := `SELECT ` + procedureColumns + `, ` + ord.cursorKeys() + ` AS cursor_keys
 		FROM procedures p ` + w.sql() + ` ` + tail
-	var rows []procedureRow
-	if err := sel(ctx, d.db, &rows, q, w.args...); err != nil {
+	return procedureListQuery{sql: q, args: w.args, ord: ord, req: req}, nil
+}
+
+// ListProcedures returns one page of procedures matching f in order o.
+func (d *DB) ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error) {
+	var out page.Page[catalog.Procedure]
+	q, err := listProceduresQuery(f, o, args)
+	if err != nil || q.req.Limit == 0 {
 		return out, err
 	}
-	rows, more := trim(rows, req)
-	out.Info = page.InfoFor(req, more)
+	var rows []procedureRow
+	if err := sel(ctx, d.db, &rows, q.sql, q.args...); err != nil {
+		return out, err
+	}
+	rows, more := trim(rows, q.req)
+	out.Info = page.InfoFor(q.req, more)
 	for _, r := range rows {
 		out.Edges = append(out.Edges, page.Edge[catalog.Procedure]{
 			Node:   r.procedure(),
-			Cursor: ord.cursor(r.CursorKeys, r.ID),
+			Cursor: q.ord.cursor(r.CursorKeys, r.ID),
 		})
 	}
 	return out, nil
