@@ -6,6 +6,7 @@
 //	tthc import FILE    import national-portal records (JSONL; - for stdin)
 //	tthc import-dossiers FILE  import one-stop desk statistics (CSV; - for stdin)
 //	tthc seed-demo      load the demo catalog shipped in the repository
+//	tthc token --sub ID --role ROLE --unit CODE   mint a development token (see token.go)
 //	tthc generate --scale national --seed N   fill an empty database with a national-scale data set
 package main
 
@@ -25,6 +26,7 @@ import (
 	"time"
 
 	"tthc/demo"
+	"tthc/internal/auth"
 	"tthc/internal/httpserver"
 	"tthc/internal/importer"
 	"tthc/internal/postgres"
@@ -48,6 +50,10 @@ type config struct {
 	MaxConns         int
 	MaxBodyBytes     int64
 	LogLevel         slog.Level
+	JWT              auth.Config // token.go documents its variables
+	// PprofAddr, when set, serves net/http/pprof on its own listener
+	// (e.g. 127.0.0.1:6060), never on the API's port. Off by default.
+	PprofAddr string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -93,6 +99,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", v))
 		}
 	}
+	jwt, err := jwtConfig(getenv)
+	c.JWT = jwt
+	c.PprofAddr = getenv("PPROF_ADDR")
+	errs = append(errs, err)
 	return c, errors.Join(errs...)
 }
 
@@ -100,6 +110,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd == "token" {
+		// Needs no database.
+		return runToken(args, getenv, stdout, stderr)
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -110,7 +124,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch cmd {
 	case "serve", "migrate", "import", "import-dossiers", "seed-demo", "generate":
 	default:
-		return fmt.Errorf("unknown command %q: use serve, migrate, import FILE, import-dossiers FILE, seed-demo or generate", cmd)
+		return fmt.Errorf("unknown command %q: use serve, migrate, import FILE, import-dossiers FILE, seed-demo, generate or token", cmd)
 	}
 	db, err := postgres.Open(ctx, postgres.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.MaxConns})
 	if err != nil {
@@ -224,12 +238,38 @@ func runSeedDemo(ctx context.Context, db *postgres.DB, stdout, stderr io.Writer)
 }
 
 func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger, stdout io.Writer) error {
+	var verifier *auth.Verifier
+	if jwtConfigured(cfg.JWT) {
+		var err error
+		if verifier, err = auth.NewVerifier(cfg.JWT); err != nil {
+			return err
+		}
+		logger.Info("bearer tokens accepted", "alg", verifier.Alg(), "issuer", cfg.JWT.Issuer, "audience", cfg.JWT.Audience)
+	} else {
+		logger.Warn("no JWT_HS256_SECRET or JWT_PUBLIC_KEY_FILE: every token is refused; only the public catalog is served")
+	}
+	// Subscriptions hear of every proposal event, whichever instance
+	// wrote it, through PostgreSQL's LISTEN/NOTIFY.
+	broker, err := postgres.NewBroker(ctx, db, postgres.BrokerConfig{URL: cfg.DatabaseURL}, logger)
+	if err != nil {
+		return fmt.Errorf("listen for proposal events: %w", err)
+	}
+	go broker.Run(ctx)
 	handler := httpserver.NewServer(httpserver.Config{
 		Logger:         logger,
 		DB:             db,
 		RequestTimeout: cfg.RequestTimeout,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		Verifier:       verifier,
+		Broker:         broker,
 	})
+	if cfg.PprofAddr != "" {
+		_, stop, err := httpserver.ServePprof(cfg.PprofAddr, logger)
+		if err != nil {
+			return fmt.Errorf("PPROF_ADDR: %w", err)
+		}
+		defer stop()
+	}
 	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 	"tthc/internal/postgres"
 )
 
-//go:embed catalog.jsonl.gz units.sql dossiers.csv
+//go:embed catalog.jsonl.gz units.sql dossiers.csv proposals.sql
 var files embed.FS
 
 // Seed loads the demo catalog and units into db. It is idempotent: a
@@ -35,6 +35,9 @@ func Seed(ctx context.Context, db *postgres.DB, progress io.Writer) (importer.Su
 		return sum, err
 	}
 	if err := SeedUnits(ctx, db); err != nil {
+		return sum, err
+	}
+	if err := SeedProposals(ctx, db); err != nil {
 		return sum, err
 	}
 	return sum, SeedDossiers(ctx, db)
@@ -63,4 +66,16 @@ func SeedUnits(ctx context.Context, db *postgres.DB) error {
 		return err
 	}
 	return db.ExecScript(ctx, string(units))
+}
+
+// SeedProposals loads the central reviewing units (ministries, the Prime
+// Minister's office), the ministries that own the sectors, and demo
+// proposals in every state, Đô Lương's 12 among them. Units must be loaded
+// first. The demo users are listed in proposals.sql.
+func SeedProposals(ctx context.Context, db *postgres.DB) error {
+	script, err := files.ReadFile("proposals.sql")
+	if err != nil {
+		return err
+	}
+	return db.ExecScript(ctx, string(script))
 }

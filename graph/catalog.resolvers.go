@@ -30,12 +30,16 @@ func (r *administrativeUnitResolver) Parent(ctx context.Context, obj *catalog.Un
 	if obj.ParentID == nil {
 		return nil, nil
 	}
-	return loadOne(ctx, loadersFrom(ctx).Unit, *obj.ParentID)
+	l := loadersFrom(ctx)
+	primeGroup(ctx, l.unitGroups.get(obj.ID), l.Unit, groupRefs, mapByID(r.Store.UnitsByIDs, unitID), nil)
+	return loadOne(ctx, l.Unit, *obj.ParentID)
 }
 
 // Children is the resolver for the children field.
 func (r *administrativeUnitResolver) Children(ctx context.Context, obj *catalog.Unit) ([]catalog.Unit, error) {
-	return loadList(ctx, loadersFrom(ctx).UnitChildren, obj.ID)
+	l := loadersFrom(ctx)
+	primeGroup(ctx, l.unitGroups.get(obj.ID), l.UnitChildren, groupIDs, r.Store.UnitChildren, &[]catalog.Unit{})
+	return loadList(ctx, l.UnitChildren, obj.ID)
 }
 
 // Successor is the resolver for the successor field.
@@ -43,7 +47,9 @@ func (r *administrativeUnitResolver) Successor(ctx context.Context, obj *catalog
 	if obj.SuccessorID == nil {
 		return nil, nil
 	}
-	return loadOne(ctx, loadersFrom(ctx).Unit, *obj.SuccessorID)
+	l := loadersFrom(ctx)
+	primeGroup(ctx, l.unitGroups.get(obj.ID), l.Unit, groupRefs, mapByID(r.Store.UnitsByIDs, unitID), nil)
+	return loadOne(ctx, l.Unit, *obj.SuccessorID)
 }
 
 // Procedures is the resolver for the procedures field.
@@ -125,7 +131,7 @@ func (r *procedureResolver) ID(ctx context.Context, obj *catalog.Procedure) (str
 
 // Levels is the resolver for the levels field.
 func (r *procedureResolver) Levels(ctx context.Context, obj *catalog.Procedure) ([]catalog.AuthorityLevel, error) {
-	codes, err := loadList(ctx, loadersFrom(ctx).Levels, obj.ID)
+	codes, err := loadPart(ctx, loadersFrom(ctx).Levels, r.Store.LevelsByProcedure, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -145,12 +151,14 @@ func (r *procedureResolver) Sector(ctx context.Context, obj *catalog.Procedure) 
 	if obj.SectorID == nil {
 		return nil, nil
 	}
-	return loadOne(ctx, loadersFrom(ctx).Sector, *obj.SectorID)
+	l := loadersFrom(ctx)
+	primeGroup(ctx, l.procedureGroups.get(obj.ID), l.Sector, groupRefs, mapByID(r.Store.Sectors, sectorID), nil)
+	return loadOne(ctx, l.Sector, *obj.SectorID)
 }
 
 // Agencies is the resolver for the agencies field.
 func (r *procedureResolver) Agencies(ctx context.Context, obj *catalog.Procedure, role *catalog.AgencyRole) ([]catalog.ProcedureAgency, error) {
-	all, err := loadList(ctx, loadersFrom(ctx).Agencies, obj.ID)
+	all, err := loadPart(ctx, loadersFrom(ctx).Agencies, r.Store.AgenciesByProcedure, obj.ID)
 	if err != nil || role == nil {
 		return all, err
 	}
@@ -165,17 +173,17 @@ func (r *procedureResolver) Agencies(ctx context.Context, obj *catalog.Procedure
 
 // Channels is the resolver for the channels field.
 func (r *procedureResolver) Channels(ctx context.Context, obj *catalog.Procedure) ([]catalog.Channel, error) {
-	return loadList(ctx, loadersFrom(ctx).Channels, obj.ID)
+	return loadPart(ctx, loadersFrom(ctx).Channels, r.Store.ChannelsByProcedure, obj.ID)
 }
 
 // Documents is the resolver for the documents field.
 func (r *procedureResolver) Documents(ctx context.Context, obj *catalog.Procedure) ([]catalog.Document, error) {
-	return loadList(ctx, loadersFrom(ctx).Documents, obj.ID)
+	return loadPart(ctx, loadersFrom(ctx).Documents, r.Store.DocumentsByProcedure, obj.ID)
 }
 
 // LegalDocuments is the resolver for the legalDocuments field.
 func (r *procedureResolver) LegalDocuments(ctx context.Context, obj *catalog.Procedure) ([]catalog.LegalDocument, error) {
-	return loadList(ctx, loadersFrom(ctx).LegalDocs, obj.ID)
+	return loadPart(ctx, loadersFrom(ctx).LegalDocs, r.Store.LegalDocumentsByProcedure, obj.ID)
 }
 
 // Procedures is the resolver for the procedures field.
@@ -210,7 +218,9 @@ func (r *queryResolver) AuthorityLevels(ctx context.Context) ([]catalog.Authorit
 
 // Sectors is the resolver for the sectors field.
 func (r *queryResolver) Sectors(ctx context.Context) ([]catalog.Sector, error) {
-	return r.Store.Sectors(ctx, nil)
+	sectors, err := r.Store.Sectors(ctx, nil)
+	loadersFrom(ctx).listedSectors(sectors)
+	return sectors, err
 }
 
 // AdministrativeUnits is the resolver for the administrativeUnits field.
@@ -228,6 +238,11 @@ func (r *queryResolver) AdministrativeUnits(ctx context.Context, filter *model.A
 		f.ValidOn = filter.ValidOn
 	}
 	p, err := r.Store.ListUnits(ctx, f, pageArgs(first, after, last, before))
+	units := make([]catalog.Unit, len(p.Edges))
+	for i, e := range p.Edges {
+		units[i] = e.Node
+	}
+	loadersFrom(ctx).listedUnits(units)
 	return model.AdministrativeUnitConnection{Page: p, Count: func(ctx context.Context) (int, error) {
 		return r.Store.CountUnits(ctx, f)
 	}}, err
@@ -265,7 +280,10 @@ func (r *sectorResolver) ID(ctx context.Context, obj *catalog.Sector) (string, e
 
 // ProcedureCount is the resolver for the procedureCount field.
 func (r *sectorResolver) ProcedureCount(ctx context.Context, obj *catalog.Sector) (int, error) {
-	n, err := loadersFrom(ctx).SectorCount.Load(ctx, obj.ID)
+	l := loadersFrom(ctx)
+	zero := 0
+	primeGroup(ctx, l.sectorGroups.get(obj.ID), l.SectorCount, groupIDs, r.Store.SectorProcedureCounts, &zero)
+	n, err := l.SectorCount.Load(ctx, obj.ID)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return 0, nil
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/lib/pq"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"tthc/internal/errs"
@@ -16,10 +17,11 @@ import (
 // keep gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED, and
 // the complexity limit its COMPLEXITY_LIMIT_EXCEEDED.
 const (
-	codeTimeout   = "TIMEOUT"
-	codeTooDeep   = "DEPTH_LIMIT_EXCEEDED"
-	codeTooLarge  = "PAYLOAD_TOO_LARGE"
-	codeBadMethod = "METHOD_NOT_ALLOWED"
+	codeTimeout    = "TIMEOUT"
+	codeTooDeep    = "DEPTH_LIMIT_EXCEEDED"
+	codeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen
+	codeTooLarge   = "PAYLOAD_TOO_LARGE"
+	codeBadMethod  = "METHOD_NOT_ALLOWED"
 )
 
 // presentError gives every error a stable extensions.code. Errors the
@@ -48,12 +50,34 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return gqlErr
 		case isTimeout(err):
-			return &gqlerror.Error{Message: "the request took too long and was cancelled", Path: gqlErr.Path,
+			return &gqlerror.Error{Message: timeoutMessage, Path: gqlErr.Path,
 				Extensions: map[string]any{"code": codeTimeout}}
 		}
 		logger.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 		return &gqlerror.Error{Message: "internal error", Path: gqlErr.Path, Locations: gqlErr.Locations,
 			Extensions: map[string]any{"code": errs.Internal}}
+	}
+}
+
+const timeoutMessage = "the request took too long and was cancelled"
+
+// answerTimeout answers TIMEOUT to a query or mutation whose deadline
+// passed before it began to run: gqlgen then returns no response at all,
+// and the transport writes a bare null with status 200.
+func answerTimeout(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	respond := next(ctx)
+	if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+		// A subscription ends its stream with nil.
+		return respond
+	}
+	answered := false
+	return func(ctx context.Context) *graphql.Response {
+		resp := respond(ctx)
+		if resp == nil && !answered && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			resp = &graphql.Response{Errors: gqlerror.List{{Message: timeoutMessage, Extensions: map[string]any{"code": codeTimeout}}}}
+		}
+		answered = true
+		return resp
 	}
 }
 

@@ -14,7 +14,9 @@ import (
 	"time"
 	"tthc/graph/model"
 	"tthc/graph/scalars"
+	"tthc/internal/auth"
 	"tthc/internal/catalog"
+	"tthc/internal/proposal"
 	"tthc/internal/report"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -41,28 +43,36 @@ type ResolverRoot interface {
 	DossierDocument() DossierDocumentResolver
 	Fee() FeeResolver
 	GroupKey() GroupKeyResolver
+	LegalAmendment() LegalAmendmentResolver
 	LegalDocument() LegalDocumentResolver
+	Mutation() MutationResolver
 	Procedure() ProcedureResolver
+	Proposal() ProposalResolver
+	ProposalEvent() ProposalEventResolver
 	Query() QueryResolver
 	Sector() SectorResolver
 	StatBucket() StatBucketResolver
+	Subscription() SubscriptionResolver
+	Viewer() ViewerResolver
 }
 
 type DirectiveRoot struct {
+	Auth func(ctx context.Context, obj any, next graphql.Resolver, requires []auth.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
 	AdministrativeUnit struct {
-		Children   func(childComplexity int) int
-		Code       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Level      func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Parent     func(childComplexity int) int
-		Procedures func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Successor  func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidTo    func(childComplexity int) int
+		Children          func(childComplexity int) int
+		Code              func(childComplexity int) int
+		ID                func(childComplexity int) int
+		IsCentralReviewer func(childComplexity int) int
+		Level             func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Parent            func(childComplexity int) int
+		Procedures        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Successor         func(childComplexity int) int
+		ValidFrom         func(childComplexity int) int
+		ValidTo           func(childComplexity int) int
 	}
 
 	AdministrativeUnitConnection struct {
@@ -75,6 +85,11 @@ type ComplexityRoot struct {
 	AdministrativeUnitEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AdministrativeUnitPayload struct {
+		AdministrativeUnit func(childComplexity int) int
+		UserErrors         func(childComplexity int) int
 	}
 
 	Agency struct {
@@ -96,6 +111,29 @@ type ComplexityRoot struct {
 		Kind               func(childComplexity int) int
 		ProcessingTime     func(childComplexity int) int
 		ProcessingTimeText func(childComplexity int) int
+	}
+
+	ComplianceCost struct {
+		AnnualAfter  func(childComplexity int) int
+		AnnualBefore func(childComplexity int) int
+		PercentCut   func(childComplexity int) int
+		Saving       func(childComplexity int) int
+	}
+
+	CostParameters struct {
+		ApplicantsPerYear func(childComplexity int) int
+		Documents         func(childComplexity int) int
+		Fee               func(childComplexity int) int
+		HourlyRate        func(childComplexity int) int
+		Hours             func(childComplexity int) int
+		ProcessingDays    func(childComplexity int) int
+		TimesPerYear      func(childComplexity int) int
+	}
+
+	CreateProposalPayload struct {
+		Event      func(childComplexity int) int
+		Proposal   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	DossierBucket struct {
@@ -132,6 +170,12 @@ type ComplexityRoot struct {
 		Label     func(childComplexity int) int
 	}
 
+	LegalAmendment struct {
+		Articles       func(childComplexity int) int
+		DocumentNumber func(childComplexity int) int
+		LegalDocument  func(childComplexity int) int
+	}
+
 	LegalDocument struct {
 		EffectiveOn   func(childComplexity int) int
 		ExpiresOn     func(childComplexity int) int
@@ -163,11 +207,40 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LegalDocumentPayload struct {
+		LegalDocument func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AddUnitProcedures        func(childComplexity int, input model.UnitProceduresInput) int
+		CreateAdministrativeUnit func(childComplexity int, input model.CreateAdministrativeUnitInput) int
+		CreateLegalDocument      func(childComplexity int, input model.CreateLegalDocumentInput) int
+		CreateProcedure          func(childComplexity int, input model.CreateProcedureInput) int
+		CreateProposal           func(childComplexity int, input model.CreateProposalInput) int
+		DecideProposal           func(childComplexity int, input model.DecideProposalInput) int
+		MarkImplemented          func(childComplexity int, input model.MarkImplementedInput) int
+		RemoveUnitProcedures     func(childComplexity int, input model.UnitProceduresInput) int
+		StartReview              func(childComplexity int, input model.ProposalTransitionInput) int
+		SubmitProposal           func(childComplexity int, input model.ProposalTransitionInput) int
+		UpdateAdministrativeUnit func(childComplexity int, input model.UpdateAdministrativeUnitInput) int
+		UpdateLegalDocument      func(childComplexity int, input model.UpdateLegalDocumentInput) int
+		UpdateProcedure          func(childComplexity int, input model.UpdateProcedureInput) int
+		UpdateProposal           func(childComplexity int, input model.UpdateProposalInput) int
+		UpdateSector             func(childComplexity int, input model.UpdateSectorInput) int
+		WithdrawProposal         func(childComplexity int, input model.ProposalTransitionInput) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Person struct {
+		Name    func(childComplexity int) int
+		Subject func(childComplexity int) int
 	}
 
 	Procedure struct {
@@ -183,6 +256,7 @@ type ComplexityRoot struct {
 		Levels          func(childComplexity int) int
 		Name            func(childComplexity int) int
 		OnlineAvailable func(childComplexity int) int
+		Proposals       func(childComplexity int, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) int
 		RawText         func(childComplexity int) int
 		Requirements    func(childComplexity int) int
 		Result          func(childComplexity int) int
@@ -212,9 +286,71 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProcedurePayload struct {
+		Procedure  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	ProcessingTime struct {
 		Unit  func(childComplexity int) int
 		Value func(childComplexity int) int
+	}
+
+	Proposal struct {
+		After                   func(childComplexity int) int
+		Amendments              func(childComplexity int) int
+		Before                  func(childComplexity int) int
+		Changes                 func(childComplexity int) int
+		Cost                    func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		CreatedBy               func(childComplexity int) int
+		DecidedAt               func(childComplexity int) int
+		Events                  func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		ImplementBy             func(childComplexity int) int
+		ImplementedByNumber     func(childComplexity int) int
+		Kinds                   func(childComplexity int) int
+		NeedsCentralLegalChange func(childComplexity int) int
+		Procedure               func(childComplexity int) int
+		ProposingUnit           func(childComplexity int) int
+		Reasons                 func(childComplexity int) int
+		ReviewingUnit           func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		SubmittedAt             func(childComplexity int) int
+		Title                   func(childComplexity int) int
+		Unit                    func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		Version                 func(childComplexity int) int
+	}
+
+	ProposalConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProposalEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ProposalEvent struct {
+		Actor               func(childComplexity int) int
+		ActorUnit           func(childComplexity int) int
+		At                  func(childComplexity int) int
+		Comment             func(childComplexity int) int
+		From                func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		ImplementedByNumber func(childComplexity int) int
+		Proposal            func(childComplexity int) int
+		To                  func(childComplexity int) int
+	}
+
+	ProposalTransitionPayload struct {
+		Event      func(childComplexity int) int
+		Proposal   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	Query struct {
@@ -228,19 +364,57 @@ type ComplexityRoot struct {
 		Nodes               func(childComplexity int, ids []string) int
 		Procedure           func(childComplexity int, code string) int
 		Procedures          func(childComplexity int, filter *model.ProcedureFilter, orderBy *model.ProcedureOrder, first *int, after *string, last *int, before *string) int
+		Proposal            func(childComplexity int, id string) int
+		Proposals           func(childComplexity int, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) int
 		Sectors             func(childComplexity int) int
+		Viewer              func(childComplexity int) int
 	}
 
 	Sector struct {
 		ID             func(childComplexity int) int
+		Ministry       func(childComplexity int) int
 		Name           func(childComplexity int) int
 		ProcedureCount func(childComplexity int) int
+	}
+
+	SectorPayload struct {
+		Sector     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	StatBucket struct {
 		Count func(childComplexity int) int
 		Key   func(childComplexity int) int
 		Label func(childComplexity int) int
+	}
+
+	Subscription struct {
+		ProposalEvents func(childComplexity int, filter *model.ProposalFilter) int
+	}
+
+	UnitProceduresPayload struct {
+		AdministrativeUnit func(childComplexity int) int
+		Changed            func(childComplexity int) int
+		UserErrors         func(childComplexity int) int
+	}
+
+	UpdateProposalPayload struct {
+		Proposal   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	UserError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	Viewer struct {
+		Name     func(childComplexity int) int
+		Roles    func(childComplexity int) int
+		Subject  func(childComplexity int) int
+		Unit     func(childComplexity int) int
+		UnitCode func(childComplexity int) int
 	}
 }
 
@@ -283,6 +457,9 @@ type GroupKeyResolver interface {
 
 	ID(ctx context.Context, obj *report.GroupKey) (*string, error)
 }
+type LegalAmendmentResolver interface {
+	LegalDocument(ctx context.Context, obj *proposal.Amendment) (*catalog.LegalDocument, error)
+}
 type LegalDocumentResolver interface {
 	ID(ctx context.Context, obj *catalog.LegalDocument) (string, error)
 
@@ -291,6 +468,24 @@ type LegalDocumentResolver interface {
 	Validity(ctx context.Context, obj *catalog.LegalDocument) (*model.LegalValidity, error)
 	ReviewOutcome(ctx context.Context, obj *catalog.LegalDocument) (*model.ReviewOutcome, error)
 	Procedures(ctx context.Context, obj *catalog.LegalDocument, first *int, after *string, last *int, before *string) (model.ProcedureConnection, error)
+}
+type MutationResolver interface {
+	CreateProposal(ctx context.Context, input model.CreateProposalInput) (*model.CreateProposalPayload, error)
+	UpdateProposal(ctx context.Context, input model.UpdateProposalInput) (*model.UpdateProposalPayload, error)
+	SubmitProposal(ctx context.Context, input model.ProposalTransitionInput) (*model.ProposalTransitionPayload, error)
+	StartReview(ctx context.Context, input model.ProposalTransitionInput) (*model.ProposalTransitionPayload, error)
+	DecideProposal(ctx context.Context, input model.DecideProposalInput) (*model.ProposalTransitionPayload, error)
+	MarkImplemented(ctx context.Context, input model.MarkImplementedInput) (*model.ProposalTransitionPayload, error)
+	WithdrawProposal(ctx context.Context, input model.ProposalTransitionInput) (*model.ProposalTransitionPayload, error)
+	CreateProcedure(ctx context.Context, input model.CreateProcedureInput) (*model.ProcedurePayload, error)
+	UpdateProcedure(ctx context.Context, input model.UpdateProcedureInput) (*model.ProcedurePayload, error)
+	CreateAdministrativeUnit(ctx context.Context, input model.CreateAdministrativeUnitInput) (*model.AdministrativeUnitPayload, error)
+	UpdateAdministrativeUnit(ctx context.Context, input model.UpdateAdministrativeUnitInput) (*model.AdministrativeUnitPayload, error)
+	CreateLegalDocument(ctx context.Context, input model.CreateLegalDocumentInput) (*model.LegalDocumentPayload, error)
+	UpdateLegalDocument(ctx context.Context, input model.UpdateLegalDocumentInput) (*model.LegalDocumentPayload, error)
+	AddUnitProcedures(ctx context.Context, input model.UnitProceduresInput) (*model.UnitProceduresPayload, error)
+	RemoveUnitProcedures(ctx context.Context, input model.UnitProceduresInput) (*model.UnitProceduresPayload, error)
+	UpdateSector(ctx context.Context, input model.UpdateSectorInput) (*model.SectorPayload, error)
 }
 type ProcedureResolver interface {
 	ID(ctx context.Context, obj *catalog.Procedure) (string, error)
@@ -304,10 +499,30 @@ type ProcedureResolver interface {
 	Documents(ctx context.Context, obj *catalog.Procedure) ([]catalog.Document, error)
 
 	LegalDocuments(ctx context.Context, obj *catalog.Procedure) ([]catalog.LegalDocument, error)
+
+	Proposals(ctx context.Context, obj *catalog.Procedure, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.ProposalConnection, error)
+}
+type ProposalResolver interface {
+	ID(ctx context.Context, obj *proposal.Proposal) (string, error)
+	Procedure(ctx context.Context, obj *proposal.Proposal) (catalog.Procedure, error)
+	Unit(ctx context.Context, obj *proposal.Proposal) (*catalog.Unit, error)
+	ProposingUnit(ctx context.Context, obj *proposal.Proposal) (catalog.Unit, error)
+	ReviewingUnit(ctx context.Context, obj *proposal.Proposal) (*catalog.Unit, error)
+
+	CreatedBy(ctx context.Context, obj *proposal.Proposal) (model.Person, error)
+
+	Events(ctx context.Context, obj *proposal.Proposal) ([]proposal.Event, error)
+}
+type ProposalEventResolver interface {
+	ID(ctx context.Context, obj *proposal.Event) (string, error)
+	Proposal(ctx context.Context, obj *proposal.Event) (proposal.Proposal, error)
+	Actor(ctx context.Context, obj *proposal.Event) (model.Person, error)
+	ActorUnit(ctx context.Context, obj *proposal.Event) (*catalog.Unit, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	Viewer(ctx context.Context) (*auth.Actor, error)
 	Procedures(ctx context.Context, filter *model.ProcedureFilter, orderBy *model.ProcedureOrder, first *int, after *string, last *int, before *string) (model.ProcedureConnection, error)
 	Procedure(ctx context.Context, code string) (*catalog.Procedure, error)
 	AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error)
@@ -315,6 +530,8 @@ type QueryResolver interface {
 	AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.AdministrativeUnitConnection, error)
 	LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.LegalDocumentConnection, error)
 	CatalogStats(ctx context.Context, filter *model.ProcedureFilter, groupBy catalog.Dimension) ([]catalog.StatBucket, error)
+	Proposals(ctx context.Context, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.ProposalConnection, error)
+	Proposal(ctx context.Context, id string) (*proposal.Proposal, error)
 	DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension) ([]report.DossierBucket, error)
 	LegalDocumentStats(ctx context.Context, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) ([]report.LegalDocumentBucket, error)
 }
@@ -322,9 +539,16 @@ type SectorResolver interface {
 	ID(ctx context.Context, obj *catalog.Sector) (string, error)
 
 	ProcedureCount(ctx context.Context, obj *catalog.Sector) (int, error)
+	Ministry(ctx context.Context, obj *catalog.Sector) (*catalog.Unit, error)
 }
 type StatBucketResolver interface {
 	Key(ctx context.Context, obj *catalog.StatBucket) (*string, error)
+}
+type SubscriptionResolver interface {
+	ProposalEvents(ctx context.Context, filter *model.ProposalFilter) (<-chan proposal.Event, error)
+}
+type ViewerResolver interface {
+	Unit(ctx context.Context, obj *auth.Actor) (*catalog.Unit, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -363,6 +587,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdministrativeUnit.ID(childComplexity), true
+	case "AdministrativeUnit.isCentralReviewer":
+		if e.ComplexityRoot.AdministrativeUnit.IsCentralReviewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdministrativeUnit.IsCentralReviewer(childComplexity), true
 	case "AdministrativeUnit.level":
 		if e.ComplexityRoot.AdministrativeUnit.Level == nil {
 			break
@@ -449,6 +679,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AdministrativeUnitEdge.Node(childComplexity), true
 
+	case "AdministrativeUnitPayload.administrativeUnit":
+		if e.ComplexityRoot.AdministrativeUnitPayload.AdministrativeUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdministrativeUnitPayload.AdministrativeUnit(childComplexity), true
+	case "AdministrativeUnitPayload.userErrors":
+		if e.ComplexityRoot.AdministrativeUnitPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdministrativeUnitPayload.UserErrors(childComplexity), true
+
 	case "Agency.id":
 		if e.ComplexityRoot.Agency.ID == nil {
 			break
@@ -523,6 +766,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Channel.ProcessingTimeText(childComplexity), true
+
+	case "ComplianceCost.annualAfter":
+		if e.ComplexityRoot.ComplianceCost.AnnualAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceCost.AnnualAfter(childComplexity), true
+	case "ComplianceCost.annualBefore":
+		if e.ComplexityRoot.ComplianceCost.AnnualBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceCost.AnnualBefore(childComplexity), true
+	case "ComplianceCost.percentCut":
+		if e.ComplexityRoot.ComplianceCost.PercentCut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceCost.PercentCut(childComplexity), true
+	case "ComplianceCost.saving":
+		if e.ComplexityRoot.ComplianceCost.Saving == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceCost.Saving(childComplexity), true
+
+	case "CostParameters.applicantsPerYear":
+		if e.ComplexityRoot.CostParameters.ApplicantsPerYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostParameters.ApplicantsPerYear(childComplexity), true
+	case "CostParameters.documents":
+		if e.ComplexityRoot.CostParameters.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostParameters.Documents(childComplexity), true
+	case "CostParameters.fee":
+		if e.ComplexityRoot.CostParameters.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostParameters.Fee(childComplexity), true
+	case "CostParameters.hourlyRate":
+		if e.ComplexityRoot.CostParameters.HourlyRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostParameters.HourlyRate(childComplexity), true
+	case "CostParameters.applicantHours":
+		if e.ComplexityRoot.CostParameters.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostParameters.Hours(childComplexity), true
+	case "CostParameters.processingDays":
+		if e.ComplexityRoot.CostParameters.ProcessingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostParameters.ProcessingDays(childComplexity), true
+	case "CostParameters.timesPerYear":
+		if e.ComplexityRoot.CostParameters.TimesPerYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostParameters.TimesPerYear(childComplexity), true
+
+	case "CreateProposalPayload.event":
+		if e.ComplexityRoot.CreateProposalPayload.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateProposalPayload.Event(childComplexity), true
+	case "CreateProposalPayload.proposal":
+		if e.ComplexityRoot.CreateProposalPayload.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateProposalPayload.Proposal(childComplexity), true
+	case "CreateProposalPayload.userErrors":
+		if e.ComplexityRoot.CreateProposalPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateProposalPayload.UserErrors(childComplexity), true
 
 	case "DossierBucket.group":
 		if e.ComplexityRoot.DossierBucket.Group == nil {
@@ -660,6 +990,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GroupKey.Label(childComplexity), true
 
+	case "LegalAmendment.articles":
+		if e.ComplexityRoot.LegalAmendment.Articles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalAmendment.Articles(childComplexity), true
+	case "LegalAmendment.documentNumber":
+		if e.ComplexityRoot.LegalAmendment.DocumentNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalAmendment.DocumentNumber(childComplexity), true
+	case "LegalAmendment.legalDocument":
+		if e.ComplexityRoot.LegalAmendment.LegalDocument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalAmendment.LegalDocument(childComplexity), true
+
 	case "LegalDocument.effectiveOn":
 		if e.ComplexityRoot.LegalDocument.EffectiveOn == nil {
 			break
@@ -783,6 +1132,196 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LegalDocumentEdge.Node(childComplexity), true
 
+	case "LegalDocumentPayload.legalDocument":
+		if e.ComplexityRoot.LegalDocumentPayload.LegalDocument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalDocumentPayload.LegalDocument(childComplexity), true
+	case "LegalDocumentPayload.userErrors":
+		if e.ComplexityRoot.LegalDocumentPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalDocumentPayload.UserErrors(childComplexity), true
+
+	case "Mutation.addUnitProcedures":
+		if e.ComplexityRoot.Mutation.AddUnitProcedures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addUnitProcedures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddUnitProcedures(childComplexity, args["input"].(model.UnitProceduresInput)), true
+	case "Mutation.createAdministrativeUnit":
+		if e.ComplexityRoot.Mutation.CreateAdministrativeUnit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAdministrativeUnit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAdministrativeUnit(childComplexity, args["input"].(model.CreateAdministrativeUnitInput)), true
+	case "Mutation.createLegalDocument":
+		if e.ComplexityRoot.Mutation.CreateLegalDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLegalDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLegalDocument(childComplexity, args["input"].(model.CreateLegalDocumentInput)), true
+	case "Mutation.createProcedure":
+		if e.ComplexityRoot.Mutation.CreateProcedure == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProcedure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProcedure(childComplexity, args["input"].(model.CreateProcedureInput)), true
+	case "Mutation.createProposal":
+		if e.ComplexityRoot.Mutation.CreateProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProposal(childComplexity, args["input"].(model.CreateProposalInput)), true
+	case "Mutation.decideProposal":
+		if e.ComplexityRoot.Mutation.DecideProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideProposal(childComplexity, args["input"].(model.DecideProposalInput)), true
+	case "Mutation.markImplemented":
+		if e.ComplexityRoot.Mutation.MarkImplemented == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markImplemented_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkImplemented(childComplexity, args["input"].(model.MarkImplementedInput)), true
+	case "Mutation.removeUnitProcedures":
+		if e.ComplexityRoot.Mutation.RemoveUnitProcedures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeUnitProcedures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveUnitProcedures(childComplexity, args["input"].(model.UnitProceduresInput)), true
+	case "Mutation.startReview":
+		if e.ComplexityRoot.Mutation.StartReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartReview(childComplexity, args["input"].(model.ProposalTransitionInput)), true
+	case "Mutation.submitProposal":
+		if e.ComplexityRoot.Mutation.SubmitProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitProposal(childComplexity, args["input"].(model.ProposalTransitionInput)), true
+	case "Mutation.updateAdministrativeUnit":
+		if e.ComplexityRoot.Mutation.UpdateAdministrativeUnit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAdministrativeUnit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAdministrativeUnit(childComplexity, args["input"].(model.UpdateAdministrativeUnitInput)), true
+	case "Mutation.updateLegalDocument":
+		if e.ComplexityRoot.Mutation.UpdateLegalDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLegalDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLegalDocument(childComplexity, args["input"].(model.UpdateLegalDocumentInput)), true
+	case "Mutation.updateProcedure":
+		if e.ComplexityRoot.Mutation.UpdateProcedure == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProcedure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProcedure(childComplexity, args["input"].(model.UpdateProcedureInput)), true
+	case "Mutation.updateProposal":
+		if e.ComplexityRoot.Mutation.UpdateProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProposal(childComplexity, args["input"].(model.UpdateProposalInput)), true
+	case "Mutation.updateSector":
+		if e.ComplexityRoot.Mutation.UpdateSector == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSector_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSector(childComplexity, args["input"].(model.UpdateSectorInput)), true
+	case "Mutation.withdrawProposal":
+		if e.ComplexityRoot.Mutation.WithdrawProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawProposal(childComplexity, args["input"].(model.ProposalTransitionInput)), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -807,6 +1346,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Person.name":
+		if e.ComplexityRoot.Person.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Name(childComplexity), true
+	case "Person.subject":
+		if e.ComplexityRoot.Person.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Subject(childComplexity), true
 
 	case "Procedure.agencies":
 		if e.ComplexityRoot.Procedure.Agencies == nil {
@@ -885,6 +1437,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Procedure.OnlineAvailable(childComplexity), true
+	case "Procedure.proposals":
+		if e.ComplexityRoot.Procedure.Proposals == nil {
+			break
+		}
+
+		args, err := ec.field_Procedure_proposals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Procedure.Proposals(childComplexity, args["filter"].(*model.ProposalFilter), args["orderBy"].(*model.ProposalOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Procedure.rawText":
 		if e.ComplexityRoot.Procedure.RawText == nil {
 			break
@@ -997,6 +1560,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProcedureEdge.Node(childComplexity), true
 
+	case "ProcedurePayload.procedure":
+		if e.ComplexityRoot.ProcedurePayload.Procedure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcedurePayload.Procedure(childComplexity), true
+	case "ProcedurePayload.userErrors":
+		if e.ComplexityRoot.ProcedurePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcedurePayload.UserErrors(childComplexity), true
+
 	case "ProcessingTime.unit":
 		if e.ComplexityRoot.ProcessingTime.Unit == nil {
 			break
@@ -1009,6 +1585,263 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProcessingTime.Value(childComplexity), true
+
+	case "Proposal.after":
+		if e.ComplexityRoot.Proposal.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.After(childComplexity), true
+	case "Proposal.amendments":
+		if e.ComplexityRoot.Proposal.Amendments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Amendments(childComplexity), true
+	case "Proposal.before":
+		if e.ComplexityRoot.Proposal.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Before(childComplexity), true
+	case "Proposal.changes":
+		if e.ComplexityRoot.Proposal.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Changes(childComplexity), true
+	case "Proposal.cost":
+		if e.ComplexityRoot.Proposal.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Cost(childComplexity), true
+	case "Proposal.createdAt":
+		if e.ComplexityRoot.Proposal.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.CreatedAt(childComplexity), true
+	case "Proposal.createdBy":
+		if e.ComplexityRoot.Proposal.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.CreatedBy(childComplexity), true
+	case "Proposal.decidedAt":
+		if e.ComplexityRoot.Proposal.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.DecidedAt(childComplexity), true
+	case "Proposal.events":
+		if e.ComplexityRoot.Proposal.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Events(childComplexity), true
+	case "Proposal.id":
+		if e.ComplexityRoot.Proposal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.ID(childComplexity), true
+	case "Proposal.implementBy":
+		if e.ComplexityRoot.Proposal.ImplementBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.ImplementBy(childComplexity), true
+	case "Proposal.implementedByNumber":
+		if e.ComplexityRoot.Proposal.ImplementedByNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.ImplementedByNumber(childComplexity), true
+	case "Proposal.kinds":
+		if e.ComplexityRoot.Proposal.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Kinds(childComplexity), true
+	case "Proposal.needsCentralLegalChange":
+		if e.ComplexityRoot.Proposal.NeedsCentralLegalChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.NeedsCentralLegalChange(childComplexity), true
+	case "Proposal.procedure":
+		if e.ComplexityRoot.Proposal.Procedure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Procedure(childComplexity), true
+	case "Proposal.proposingUnit":
+		if e.ComplexityRoot.Proposal.ProposingUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.ProposingUnit(childComplexity), true
+	case "Proposal.reasons":
+		if e.ComplexityRoot.Proposal.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Reasons(childComplexity), true
+	case "Proposal.reviewingUnit":
+		if e.ComplexityRoot.Proposal.ReviewingUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.ReviewingUnit(childComplexity), true
+	case "Proposal.status":
+		if e.ComplexityRoot.Proposal.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Status(childComplexity), true
+	case "Proposal.submittedAt":
+		if e.ComplexityRoot.Proposal.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.SubmittedAt(childComplexity), true
+	case "Proposal.title":
+		if e.ComplexityRoot.Proposal.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Title(childComplexity), true
+	case "Proposal.unit":
+		if e.ComplexityRoot.Proposal.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Unit(childComplexity), true
+	case "Proposal.updatedAt":
+		if e.ComplexityRoot.Proposal.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.UpdatedAt(childComplexity), true
+	case "Proposal.version":
+		if e.ComplexityRoot.Proposal.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposal.Version(childComplexity), true
+
+	case "ProposalConnection.edges":
+		if e.ComplexityRoot.ProposalConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalConnection.Edges(childComplexity), true
+	case "ProposalConnection.nodes":
+		if e.ComplexityRoot.ProposalConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalConnection.Nodes(childComplexity), true
+	case "ProposalConnection.pageInfo":
+		if e.ComplexityRoot.ProposalConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalConnection.PageInfo(childComplexity), true
+	case "ProposalConnection.totalCount":
+		if e.ComplexityRoot.ProposalConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalConnection.TotalCount(childComplexity), true
+
+	case "ProposalEdge.cursor":
+		if e.ComplexityRoot.ProposalEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEdge.Cursor(childComplexity), true
+	case "ProposalEdge.node":
+		if e.ComplexityRoot.ProposalEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEdge.Node(childComplexity), true
+
+	case "ProposalEvent.actor":
+		if e.ComplexityRoot.ProposalEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.Actor(childComplexity), true
+	case "ProposalEvent.actorUnit":
+		if e.ComplexityRoot.ProposalEvent.ActorUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.ActorUnit(childComplexity), true
+	case "ProposalEvent.at":
+		if e.ComplexityRoot.ProposalEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.At(childComplexity), true
+	case "ProposalEvent.comment":
+		if e.ComplexityRoot.ProposalEvent.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.Comment(childComplexity), true
+	case "ProposalEvent.from":
+		if e.ComplexityRoot.ProposalEvent.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.From(childComplexity), true
+	case "ProposalEvent.id":
+		if e.ComplexityRoot.ProposalEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.ID(childComplexity), true
+	case "ProposalEvent.implementedByNumber":
+		if e.ComplexityRoot.ProposalEvent.ImplementedByNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.ImplementedByNumber(childComplexity), true
+	case "ProposalEvent.proposal":
+		if e.ComplexityRoot.ProposalEvent.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.Proposal(childComplexity), true
+	case "ProposalEvent.to":
+		if e.ComplexityRoot.ProposalEvent.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalEvent.To(childComplexity), true
+
+	case "ProposalTransitionPayload.event":
+		if e.ComplexityRoot.ProposalTransitionPayload.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalTransitionPayload.Event(childComplexity), true
+	case "ProposalTransitionPayload.proposal":
+		if e.ComplexityRoot.ProposalTransitionPayload.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalTransitionPayload.Proposal(childComplexity), true
+	case "ProposalTransitionPayload.userErrors":
+		if e.ComplexityRoot.ProposalTransitionPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalTransitionPayload.UserErrors(childComplexity), true
 
 	case "Query.administrativeUnits":
 		if e.ComplexityRoot.Query.AdministrativeUnits == nil {
@@ -1116,12 +1949,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Procedures(childComplexity, args["filter"].(*model.ProcedureFilter), args["orderBy"].(*model.ProcedureOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.proposal":
+		if e.ComplexityRoot.Query.Proposal == nil {
+			break
+		}
+
+		args, err := ec.field_Query_proposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Proposal(childComplexity, args["id"].(string)), true
+	case "Query.proposals":
+		if e.ComplexityRoot.Query.Proposals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_proposals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Proposals(childComplexity, args["filter"].(*model.ProposalFilter), args["orderBy"].(*model.ProposalOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.sectors":
 		if e.ComplexityRoot.Query.Sectors == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Sectors(childComplexity), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "Sector.id":
 		if e.ComplexityRoot.Sector.ID == nil {
@@ -1129,6 +1990,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sector.ID(childComplexity), true
+	case "Sector.ministry":
+		if e.ComplexityRoot.Sector.Ministry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Ministry(childComplexity), true
 	case "Sector.name":
 		if e.ComplexityRoot.Sector.Name == nil {
 			break
@@ -1141,6 +2008,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sector.ProcedureCount(childComplexity), true
+
+	case "SectorPayload.sector":
+		if e.ComplexityRoot.SectorPayload.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorPayload.Sector(childComplexity), true
+	case "SectorPayload.userErrors":
+		if e.ComplexityRoot.SectorPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorPayload.UserErrors(childComplexity), true
 
 	case "StatBucket.count":
 		if e.ComplexityRoot.StatBucket.Count == nil {
@@ -1161,6 +2041,100 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatBucket.Label(childComplexity), true
 
+	case "Subscription.proposalEvents":
+		if e.ComplexityRoot.Subscription.ProposalEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_proposalEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ProposalEvents(childComplexity, args["filter"].(*model.ProposalFilter)), true
+
+	case "UnitProceduresPayload.administrativeUnit":
+		if e.ComplexityRoot.UnitProceduresPayload.AdministrativeUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitProceduresPayload.AdministrativeUnit(childComplexity), true
+	case "UnitProceduresPayload.changed":
+		if e.ComplexityRoot.UnitProceduresPayload.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitProceduresPayload.Changed(childComplexity), true
+	case "UnitProceduresPayload.userErrors":
+		if e.ComplexityRoot.UnitProceduresPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitProceduresPayload.UserErrors(childComplexity), true
+
+	case "UpdateProposalPayload.proposal":
+		if e.ComplexityRoot.UpdateProposalPayload.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateProposalPayload.Proposal(childComplexity), true
+	case "UpdateProposalPayload.userErrors":
+		if e.ComplexityRoot.UpdateProposalPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateProposalPayload.UserErrors(childComplexity), true
+
+	case "UserError.code":
+		if e.ComplexityRoot.UserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Code(childComplexity), true
+	case "UserError.field":
+		if e.ComplexityRoot.UserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Field(childComplexity), true
+	case "UserError.message":
+		if e.ComplexityRoot.UserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Message(childComplexity), true
+
+	case "Viewer.name":
+		if e.ComplexityRoot.Viewer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Name(childComplexity), true
+	case "Viewer.roles":
+		if e.ComplexityRoot.Viewer.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
+	case "Viewer.subject":
+		if e.ComplexityRoot.Viewer.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Subject(childComplexity), true
+	case "Viewer.unit":
+		if e.ComplexityRoot.Viewer.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Unit(childComplexity), true
+	case "Viewer.unitCode":
+		if e.ComplexityRoot.Viewer.UnitCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.UnitCode(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1171,11 +2145,32 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AdministrativeUnitFilter", ec.unmarshalInputAdministrativeUnitFilter),
+			graphql.NewInputUnmarshaler("ChannelInput", ec.unmarshalInputChannelInput),
+			graphql.NewInputUnmarshaler("CostParametersInput", ec.unmarshalInputCostParametersInput),
+			graphql.NewInputUnmarshaler("CreateAdministrativeUnitInput", ec.unmarshalInputCreateAdministrativeUnitInput),
+			graphql.NewInputUnmarshaler("CreateLegalDocumentInput", ec.unmarshalInputCreateLegalDocumentInput),
+			graphql.NewInputUnmarshaler("CreateProcedureInput", ec.unmarshalInputCreateProcedureInput),
+			graphql.NewInputUnmarshaler("CreateProposalInput", ec.unmarshalInputCreateProposalInput),
+			graphql.NewInputUnmarshaler("DateRange", ec.unmarshalInputDateRange),
+			graphql.NewInputUnmarshaler("DecideProposalInput", ec.unmarshalInputDecideProposalInput),
+			graphql.NewInputUnmarshaler("DossierDocumentInput", ec.unmarshalInputDossierDocumentInput),
 			graphql.NewInputUnmarshaler("DossierFilter", ec.unmarshalInputDossierFilter),
+			graphql.NewInputUnmarshaler("LegalAmendmentInput", ec.unmarshalInputLegalAmendmentInput),
+			graphql.NewInputUnmarshaler("LegalBasisInput", ec.unmarshalInputLegalBasisInput),
 			graphql.NewInputUnmarshaler("LegalDocumentFilter", ec.unmarshalInputLegalDocumentFilter),
 			graphql.NewInputUnmarshaler("LegalDocumentStatsFilter", ec.unmarshalInputLegalDocumentStatsFilter),
+			graphql.NewInputUnmarshaler("MarkImplementedInput", ec.unmarshalInputMarkImplementedInput),
 			graphql.NewInputUnmarshaler("ProcedureFilter", ec.unmarshalInputProcedureFilter),
 			graphql.NewInputUnmarshaler("ProcedureOrder", ec.unmarshalInputProcedureOrder),
+			graphql.NewInputUnmarshaler("ProposalFilter", ec.unmarshalInputProposalFilter),
+			graphql.NewInputUnmarshaler("ProposalOrder", ec.unmarshalInputProposalOrder),
+			graphql.NewInputUnmarshaler("ProposalTransitionInput", ec.unmarshalInputProposalTransitionInput),
+			graphql.NewInputUnmarshaler("UnitProceduresInput", ec.unmarshalInputUnitProceduresInput),
+			graphql.NewInputUnmarshaler("UpdateAdministrativeUnitInput", ec.unmarshalInputUpdateAdministrativeUnitInput),
+			graphql.NewInputUnmarshaler("UpdateLegalDocumentInput", ec.unmarshalInputUpdateLegalDocumentInput),
+			graphql.NewInputUnmarshaler("UpdateProcedureInput", ec.unmarshalInputUpdateProcedureInput),
+			graphql.NewInputUnmarshaler("UpdateProposalInput", ec.unmarshalInputUpdateProposalInput),
+			graphql.NewInputUnmarshaler("UpdateSectorInput", ec.unmarshalInputUpdateSectorInput),
 		)
 	}
 	first := true
@@ -1211,6 +2206,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1236,7 +2263,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/catalog.graphqls" "schema/node.graphqls" "schema/report.graphqls"
+//go:embed "schema/admin.graphqls" "schema/auth.graphqls" "schema/catalog.graphqls" "schema/node.graphqls" "schema/proposal.graphqls" "schema/report.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1248,8 +2275,11 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "schema/admin.graphqls", Input: sourceData("schema/admin.graphqls"), BuiltIn: false},
+	{Name: "schema/auth.graphqls", Input: sourceData("schema/auth.graphqls"), BuiltIn: false},
 	{Name: "schema/catalog.graphqls", Input: sourceData("schema/catalog.graphqls"), BuiltIn: false},
 	{Name: "schema/node.graphqls", Input: sourceData("schema/node.graphqls"), BuiltIn: false},
+	{Name: "schema/proposal.graphqls", Input: sourceData("schema/proposal.graphqls"), BuiltIn: false},
 	{Name: "schema/report.graphqls", Input: sourceData("schema/report.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1280,6 +2310,8 @@ func (ec *executionContext) childFields_AdministrativeUnit(ctx context.Context, 
 		return ec.fieldContext_AdministrativeUnit_successor(ctx, field)
 	case "procedures":
 		return ec.fieldContext_AdministrativeUnit_procedures(ctx, field)
+	case "isCentralReviewer":
+		return ec.fieldContext_AdministrativeUnit_isCentralReviewer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AdministrativeUnit", field.Name)
 }
@@ -1306,6 +2338,16 @@ func (ec *executionContext) childFields_AdministrativeUnitEdge(ctx context.Conte
 		return ec.fieldContext_AdministrativeUnitEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AdministrativeUnitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AdministrativeUnitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "administrativeUnit":
+		return ec.fieldContext_AdministrativeUnitPayload_administrativeUnit(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_AdministrativeUnitPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AdministrativeUnitPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Agency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1348,6 +2390,52 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 		return ec.fieldContext_Channel_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplianceCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "annualBefore":
+		return ec.fieldContext_ComplianceCost_annualBefore(ctx, field)
+	case "annualAfter":
+		return ec.fieldContext_ComplianceCost_annualAfter(ctx, field)
+	case "saving":
+		return ec.fieldContext_ComplianceCost_saving(ctx, field)
+	case "percentCut":
+		return ec.fieldContext_ComplianceCost_percentCut(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CostParameters(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "processingDays":
+		return ec.fieldContext_CostParameters_processingDays(ctx, field)
+	case "fee":
+		return ec.fieldContext_CostParameters_fee(ctx, field)
+	case "documents":
+		return ec.fieldContext_CostParameters_documents(ctx, field)
+	case "applicantHours":
+		return ec.fieldContext_CostParameters_applicantHours(ctx, field)
+	case "hourlyRate":
+		return ec.fieldContext_CostParameters_hourlyRate(ctx, field)
+	case "timesPerYear":
+		return ec.fieldContext_CostParameters_timesPerYear(ctx, field)
+	case "applicantsPerYear":
+		return ec.fieldContext_CostParameters_applicantsPerYear(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CostParameters", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateProposalPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "proposal":
+		return ec.fieldContext_CreateProposalPayload_proposal(ctx, field)
+	case "event":
+		return ec.fieldContext_CreateProposalPayload_event(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateProposalPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateProposalPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DossierBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1418,6 +2506,18 @@ func (ec *executionContext) childFields_GroupKey(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
 }
 
+func (ec *executionContext) childFields_LegalAmendment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "documentNumber":
+		return ec.fieldContext_LegalAmendment_documentNumber(ctx, field)
+	case "legalDocument":
+		return ec.fieldContext_LegalAmendment_legalDocument(ctx, field)
+	case "articles":
+		return ec.fieldContext_LegalAmendment_articles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LegalAmendment", field.Name)
+}
+
 func (ec *executionContext) childFields_LegalDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1480,6 +2580,16 @@ func (ec *executionContext) childFields_LegalDocumentEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type LegalDocumentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LegalDocumentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "legalDocument":
+		return ec.fieldContext_LegalDocumentPayload_legalDocument(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_LegalDocumentPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LegalDocumentPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1492,6 +2602,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Person_subject(ctx, field)
+	case "name":
+		return ec.fieldContext_Person_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
 
 func (ec *executionContext) childFields_Procedure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1540,6 +2660,8 @@ func (ec *executionContext) childFields_Procedure(ctx context.Context, field gra
 		return ec.fieldContext_Procedure_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Procedure_updatedAt(ctx, field)
+	case "proposals":
+		return ec.fieldContext_Procedure_proposals(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Procedure", field.Name)
 }
@@ -1578,6 +2700,16 @@ func (ec *executionContext) childFields_ProcedureEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ProcedureEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ProcedurePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "procedure":
+		return ec.fieldContext_ProcedurePayload_procedure(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ProcedurePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProcedurePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ProcessingTime(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "value":
@@ -1588,6 +2720,120 @@ func (ec *executionContext) childFields_ProcessingTime(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ProcessingTime", field.Name)
 }
 
+func (ec *executionContext) childFields_Proposal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Proposal_id(ctx, field)
+	case "procedure":
+		return ec.fieldContext_Proposal_procedure(ctx, field)
+	case "unit":
+		return ec.fieldContext_Proposal_unit(ctx, field)
+	case "proposingUnit":
+		return ec.fieldContext_Proposal_proposingUnit(ctx, field)
+	case "reviewingUnit":
+		return ec.fieldContext_Proposal_reviewingUnit(ctx, field)
+	case "status":
+		return ec.fieldContext_Proposal_status(ctx, field)
+	case "version":
+		return ec.fieldContext_Proposal_version(ctx, field)
+	case "kinds":
+		return ec.fieldContext_Proposal_kinds(ctx, field)
+	case "title":
+		return ec.fieldContext_Proposal_title(ctx, field)
+	case "changes":
+		return ec.fieldContext_Proposal_changes(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Proposal_reasons(ctx, field)
+	case "amendments":
+		return ec.fieldContext_Proposal_amendments(ctx, field)
+	case "implementBy":
+		return ec.fieldContext_Proposal_implementBy(ctx, field)
+	case "needsCentralLegalChange":
+		return ec.fieldContext_Proposal_needsCentralLegalChange(ctx, field)
+	case "before":
+		return ec.fieldContext_Proposal_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Proposal_after(ctx, field)
+	case "cost":
+		return ec.fieldContext_Proposal_cost(ctx, field)
+	case "implementedByNumber":
+		return ec.fieldContext_Proposal_implementedByNumber(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Proposal_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Proposal_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Proposal_updatedAt(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_Proposal_submittedAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_Proposal_decidedAt(ctx, field)
+	case "events":
+		return ec.fieldContext_Proposal_events(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Proposal", field.Name)
+}
+
+func (ec *executionContext) childFields_ProposalConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ProposalConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ProposalConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProposalConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProposalConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposalConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProposalEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ProposalEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ProposalEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposalEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProposalEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ProposalEvent_id(ctx, field)
+	case "proposal":
+		return ec.fieldContext_ProposalEvent_proposal(ctx, field)
+	case "actor":
+		return ec.fieldContext_ProposalEvent_actor(ctx, field)
+	case "actorUnit":
+		return ec.fieldContext_ProposalEvent_actorUnit(ctx, field)
+	case "at":
+		return ec.fieldContext_ProposalEvent_at(ctx, field)
+	case "from":
+		return ec.fieldContext_ProposalEvent_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ProposalEvent_to(ctx, field)
+	case "comment":
+		return ec.fieldContext_ProposalEvent_comment(ctx, field)
+	case "implementedByNumber":
+		return ec.fieldContext_ProposalEvent_implementedByNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposalEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ProposalTransitionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "proposal":
+		return ec.fieldContext_ProposalTransitionPayload_proposal(ctx, field)
+	case "event":
+		return ec.fieldContext_ProposalTransitionPayload_event(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ProposalTransitionPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposalTransitionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Sector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1596,8 +2842,20 @@ func (ec *executionContext) childFields_Sector(ctx context.Context, field graphq
 		return ec.fieldContext_Sector_name(ctx, field)
 	case "procedureCount":
 		return ec.fieldContext_Sector_procedureCount(ctx, field)
+	case "ministry":
+		return ec.fieldContext_Sector_ministry(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Sector", field.Name)
+}
+
+func (ec *executionContext) childFields_SectorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sector":
+		return ec.fieldContext_SectorPayload_sector(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SectorPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SectorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_StatBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1610,6 +2868,56 @@ func (ec *executionContext) childFields_StatBucket(ctx context.Context, field gr
 		return ec.fieldContext_StatBucket_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitProceduresPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "administrativeUnit":
+		return ec.fieldContext_UnitProceduresPayload_administrativeUnit(ctx, field)
+	case "changed":
+		return ec.fieldContext_UnitProceduresPayload_changed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UnitProceduresPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitProceduresPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateProposalPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "proposal":
+		return ec.fieldContext_UpdateProposalPayload_proposal(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateProposalPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateProposalPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_UserError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_UserError_message(ctx, field)
+	case "code":
+		return ec.fieldContext_UserError_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Viewer_subject(ctx, field)
+	case "name":
+		return ec.fieldContext_Viewer_name(ctx, field)
+	case "roles":
+		return ec.fieldContext_Viewer_roles(ctx, field)
+	case "unit":
+		return ec.fieldContext_Viewer_unit(ctx, field)
+	case "unitCode":
+		return ec.fieldContext_Viewer_unitCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1728,6 +3036,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) dir_auth_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "requires",
+		func(ctx context.Context, v any) ([]auth.Role, error) {
+			return ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["requires"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_AdministrativeUnit_procedures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1804,6 +3126,230 @@ func (ec *executionContext) field_LegalDocument_procedures_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addUnitProcedures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitProceduresInput, error) {
+			return ec.unmarshalNUnitProceduresInput2tthcᚋgraphᚋmodelᚐUnitProceduresInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAdministrativeUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAdministrativeUnitInput, error) {
+			return ec.unmarshalNCreateAdministrativeUnitInput2tthcᚋgraphᚋmodelᚐCreateAdministrativeUnitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createLegalDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateLegalDocumentInput, error) {
+			return ec.unmarshalNCreateLegalDocumentInput2tthcᚋgraphᚋmodelᚐCreateLegalDocumentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createProcedure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateProcedureInput, error) {
+			return ec.unmarshalNCreateProcedureInput2tthcᚋgraphᚋmodelᚐCreateProcedureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateProposalInput, error) {
+			return ec.unmarshalNCreateProposalInput2tthcᚋgraphᚋmodelᚐCreateProposalInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_decideProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DecideProposalInput, error) {
+			return ec.unmarshalNDecideProposalInput2tthcᚋgraphᚋmodelᚐDecideProposalInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markImplemented_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkImplementedInput, error) {
+			return ec.unmarshalNMarkImplementedInput2tthcᚋgraphᚋmodelᚐMarkImplementedInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeUnitProcedures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnitProceduresInput, error) {
+			return ec.unmarshalNUnitProceduresInput2tthcᚋgraphᚋmodelᚐUnitProceduresInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProposalTransitionInput, error) {
+			return ec.unmarshalNProposalTransitionInput2tthcᚋgraphᚋmodelᚐProposalTransitionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProposalTransitionInput, error) {
+			return ec.unmarshalNProposalTransitionInput2tthcᚋgraphᚋmodelᚐProposalTransitionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAdministrativeUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAdministrativeUnitInput, error) {
+			return ec.unmarshalNUpdateAdministrativeUnitInput2tthcᚋgraphᚋmodelᚐUpdateAdministrativeUnitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateLegalDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateLegalDocumentInput, error) {
+			return ec.unmarshalNUpdateLegalDocumentInput2tthcᚋgraphᚋmodelᚐUpdateLegalDocumentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProcedure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateProcedureInput, error) {
+			return ec.unmarshalNUpdateProcedureInput2tthcᚋgraphᚋmodelᚐUpdateProcedureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateProposalInput, error) {
+			return ec.unmarshalNUpdateProposalInput2tthcᚋgraphᚋmodelᚐUpdateProposalInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSector_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSectorInput, error) {
+			return ec.unmarshalNUpdateSectorInput2tthcᚋgraphᚋmodelᚐUpdateSectorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProposalTransitionInput, error) {
+			return ec.unmarshalNProposalTransitionInput2tthcᚋgraphᚋmodelᚐProposalTransitionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Procedure_agencies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1815,6 +3361,60 @@ func (ec *executionContext) field_Procedure_agencies_args(ctx context.Context, r
 		return nil, err
 	}
 	args["role"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Procedure_proposals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ProposalFilter, error) {
+			return ec.unmarshalOProposalFilter2ᚖtthcᚋgraphᚋmodelᚐProposalFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ProposalOrder, error) {
+			return ec.unmarshalOProposalOrder2ᚖtthcᚋgraphᚋmodelᚐProposalOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -2083,6 +3683,88 @@ func (ec *executionContext) field_Query_procedures_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_proposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_proposals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ProposalFilter, error) {
+			return ec.unmarshalOProposalFilter2ᚖtthcᚋgraphᚋmodelᚐProposalFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ProposalOrder, error) {
+			return ec.unmarshalOProposalOrder2ᚖtthcᚋgraphᚋmodelᚐProposalOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_proposalEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ProposalFilter, error) {
+			return ec.unmarshalOProposalFilter2ᚖtthcᚋgraphᚋmodelᚐProposalFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -2447,6 +4129,29 @@ func (ec *executionContext) fieldContext_AdministrativeUnit_procedures(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _AdministrativeUnit_isCentralReviewer(ctx context.Context, field graphql.CollectedField, obj *catalog.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdministrativeUnit_isCentralReviewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsCentralReviewer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdministrativeUnit_isCentralReviewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdministrativeUnit", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _AdministrativeUnitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2616,6 +4321,70 @@ func (ec *executionContext) fieldContext_AdministrativeUnitEdge_node(_ context.C
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdministrativeUnitPayload_administrativeUnit(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdministrativeUnitPayload_administrativeUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdministrativeUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AdministrativeUnitPayload_administrativeUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdministrativeUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdministrativeUnitPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdministrativeUnitPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdministrativeUnitPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdministrativeUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -2913,6 +4682,355 @@ func (ec *executionContext) _Channel_description(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Channel_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceCost_annualBefore(ctx context.Context, field graphql.CollectedField, obj *proposal.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceCost_annualBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnualBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceCost_annualBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ComplianceCost_annualAfter(ctx context.Context, field graphql.CollectedField, obj *proposal.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceCost_annualAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnualAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceCost_annualAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ComplianceCost_saving(ctx context.Context, field graphql.CollectedField, obj *proposal.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceCost_saving(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Saving, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceCost_saving(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ComplianceCost_percentCut(ctx context.Context, field graphql.CollectedField, obj *proposal.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceCost_percentCut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PercentCut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceCost_percentCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CostParameters_processingDays(ctx context.Context, field graphql.CollectedField, obj *proposal.CostParameters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostParameters_processingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessingDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostParameters_processingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostParameters", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CostParameters_fee(ctx context.Context, field graphql.CollectedField, obj *proposal.CostParameters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostParameters_fee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostParameters_fee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostParameters", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CostParameters_documents(ctx context.Context, field graphql.CollectedField, obj *proposal.CostParameters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostParameters_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostParameters_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostParameters", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CostParameters_applicantHours(ctx context.Context, field graphql.CollectedField, obj *proposal.CostParameters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostParameters_applicantHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostParameters_applicantHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostParameters", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CostParameters_hourlyRate(ctx context.Context, field graphql.CollectedField, obj *proposal.CostParameters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostParameters_hourlyRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostParameters_hourlyRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostParameters", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CostParameters_timesPerYear(ctx context.Context, field graphql.CollectedField, obj *proposal.CostParameters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostParameters_timesPerYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimesPerYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostParameters_timesPerYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostParameters", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CostParameters_applicantsPerYear(ctx context.Context, field graphql.CollectedField, obj *proposal.CostParameters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostParameters_applicantsPerYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicantsPerYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostParameters_applicantsPerYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostParameters", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CreateProposalPayload_proposal(ctx context.Context, field graphql.CollectedField, obj *model.CreateProposalPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateProposalPayload_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *proposal.Proposal) graphql.Marshaler {
+			return ec.marshalOProposal2ᚖtthcᚋinternalᚋproposalᚐProposal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateProposalPayload_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateProposalPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateProposalPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.CreateProposalPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateProposalPayload_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *proposal.Event) graphql.Marshaler {
+			return ec.marshalOProposalEvent2ᚖtthcᚋinternalᚋproposalᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateProposalPayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateProposalPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateProposalPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateProposalPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateProposalPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateProposalPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateProposalPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DossierBucket_group(ctx context.Context, field graphql.CollectedField, obj *report.DossierBucket) (ret graphql.Marshaler) {
@@ -3430,6 +5548,84 @@ func (ec *executionContext) fieldContext_GroupKey_label(_ context.Context, field
 	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "String")
 }
 
+func (ec *executionContext) _LegalAmendment_documentNumber(ctx context.Context, field graphql.CollectedField, obj *proposal.Amendment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalAmendment_documentNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalAmendment_documentNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalAmendment", field, false, false, "String")
+}
+
+func (ec *executionContext) _LegalAmendment_legalDocument(ctx context.Context, field graphql.CollectedField, obj *proposal.Amendment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalAmendment_legalDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LegalAmendment().LegalDocument(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.LegalDocument) graphql.Marshaler {
+			return ec.marshalOLegalDocument2ᚖtthcᚋinternalᚋcatalogᚐLegalDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LegalAmendment_legalDocument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LegalAmendment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LegalAmendment_articles(ctx context.Context, field graphql.CollectedField, obj *proposal.Amendment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalAmendment_articles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Articles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalAmendment_articles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalAmendment", field, false, false, "String")
+}
+
 func (ec *executionContext) _LegalDocument_id(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3933,6 +6129,1062 @@ func (ec *executionContext) fieldContext_LegalDocumentEdge_node(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _LegalDocumentPayload_legalDocument(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalDocumentPayload_legalDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalDocument, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.LegalDocument) graphql.Marshaler {
+			return ec.marshalOLegalDocument2ᚖtthcᚋinternalᚋcatalogᚐLegalDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LegalDocumentPayload_legalDocument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LegalDocumentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LegalDocumentPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalDocumentPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalDocumentPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LegalDocumentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProposal(ctx, fc.Args["input"].(model.CreateProposalInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.CreateProposalPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.CreateProposalPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateProposalPayload) graphql.Marshaler {
+			return ec.marshalOCreateProposalPayload2ᚖtthcᚋgraphᚋmodelᚐCreateProposalPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateProposalPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProposal(ctx, fc.Args["input"].(model.UpdateProposalInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.UpdateProposalPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.UpdateProposalPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateProposalPayload) graphql.Marshaler {
+			return ec.marshalOUpdateProposalPayload2ᚖtthcᚋgraphᚋmodelᚐUpdateProposalPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateProposalPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitProposal(ctx, fc.Args["input"].(model.ProposalTransitionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
+			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalTransitionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartReview(ctx, fc.Args["input"].(model.ProposalTransitionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"REVIEWER"})
+				if err != nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
+			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalTransitionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_decideProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideProposal(ctx, fc.Args["input"].(model.DecideProposalInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"REVIEWER"})
+				if err != nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
+			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalTransitionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markImplemented(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markImplemented(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkImplemented(ctx, fc.Args["input"].(model.MarkImplementedInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER"})
+				if err != nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
+			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markImplemented(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalTransitionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markImplemented_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawProposal(ctx, fc.Args["input"].(model.ProposalTransitionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProposalTransitionPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
+			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalTransitionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createProcedure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProcedure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProcedure(ctx, fc.Args["input"].(model.CreateProcedureInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.ProcedurePayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProcedurePayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProcedurePayload) graphql.Marshaler {
+			return ec.marshalOProcedurePayload2ᚖtthcᚋgraphᚋmodelᚐProcedurePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProcedure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProcedurePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProcedure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProcedure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProcedure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProcedure(ctx, fc.Args["input"].(model.UpdateProcedureInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.ProcedurePayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProcedurePayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProcedurePayload) graphql.Marshaler {
+			return ec.marshalOProcedurePayload2ᚖtthcᚋgraphᚋmodelᚐProcedurePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProcedure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProcedurePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProcedure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAdministrativeUnit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAdministrativeUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAdministrativeUnit(ctx, fc.Args["input"].(model.CreateAdministrativeUnitInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.AdministrativeUnitPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.AdministrativeUnitPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdministrativeUnitPayload) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnitPayload2ᚖtthcᚋgraphᚋmodelᚐAdministrativeUnitPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAdministrativeUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnitPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAdministrativeUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAdministrativeUnit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAdministrativeUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAdministrativeUnit(ctx, fc.Args["input"].(model.UpdateAdministrativeUnitInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.AdministrativeUnitPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.AdministrativeUnitPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdministrativeUnitPayload) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnitPayload2ᚖtthcᚋgraphᚋmodelᚐAdministrativeUnitPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAdministrativeUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnitPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAdministrativeUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createLegalDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLegalDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLegalDocument(ctx, fc.Args["input"].(model.CreateLegalDocumentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.LegalDocumentPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.LegalDocumentPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LegalDocumentPayload) graphql.Marshaler {
+			return ec.marshalOLegalDocumentPayload2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLegalDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalDocumentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLegalDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLegalDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLegalDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLegalDocument(ctx, fc.Args["input"].(model.UpdateLegalDocumentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.LegalDocumentPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.LegalDocumentPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LegalDocumentPayload) graphql.Marshaler {
+			return ec.marshalOLegalDocumentPayload2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLegalDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalDocumentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLegalDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addUnitProcedures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addUnitProcedures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddUnitProcedures(ctx, fc.Args["input"].(model.UnitProceduresInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.UnitProceduresPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.UnitProceduresPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitProceduresPayload) graphql.Marshaler {
+			return ec.marshalOUnitProceduresPayload2ᚖtthcᚋgraphᚋmodelᚐUnitProceduresPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addUnitProcedures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitProceduresPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addUnitProcedures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeUnitProcedures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeUnitProcedures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveUnitProcedures(ctx, fc.Args["input"].(model.UnitProceduresInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.UnitProceduresPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.UnitProceduresPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitProceduresPayload) graphql.Marshaler {
+			return ec.marshalOUnitProceduresPayload2ᚖtthcᚋgraphᚋmodelᚐUnitProceduresPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeUnitProcedures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitProceduresPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeUnitProcedures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSector(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSector(ctx, fc.Args["input"].(model.UpdateSectorInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.SectorPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.SectorPayload
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorPayload) graphql.Marshaler {
+			return ec.marshalOSectorPayload2ᚖtthcᚋgraphᚋmodelᚐSectorPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSector(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SectorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSector_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4023,6 +7275,52 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_subject(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
 func (ec *executionContext) _Procedure_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Procedure) (ret graphql.Marshaler) {
@@ -4597,6 +7895,68 @@ func (ec *executionContext) fieldContext_Procedure_updatedAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Procedure", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Procedure_proposals(ctx context.Context, field graphql.CollectedField, obj *catalog.Procedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Procedure_proposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Procedure().Proposals(ctx, obj, fc.Args["filter"].(*model.ProposalFilter), fc.Args["orderBy"].(*model.ProposalOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER", "ANALYST"})
+				if err != nil {
+					var zeroVal *model.ProposalConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProposalConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalConnection) graphql.Marshaler {
+			return ec.marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐProposalConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Procedure_proposals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Procedure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Procedure_proposals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProcedureAgency_role(ctx context.Context, field graphql.CollectedField, obj *catalog.ProcedureAgency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4826,6 +8186,70 @@ func (ec *executionContext) fieldContext_ProcedureEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _ProcedurePayload_procedure(ctx context.Context, field graphql.CollectedField, obj *model.ProcedurePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcedurePayload_procedure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Procedure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Procedure) graphql.Marshaler {
+			return ec.marshalOProcedure2ᚖtthcᚋinternalᚋcatalogᚐProcedure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProcedurePayload_procedure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProcedurePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Procedure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProcedurePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ProcedurePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcedurePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcedurePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProcedurePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProcessingTime_value(ctx context.Context, field graphql.CollectedField, obj *catalog.ProcessingTime) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4870,6 +8294,1152 @@ func (ec *executionContext) _ProcessingTime_unit(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ProcessingTime_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProcessingTime", field, false, false, "TimeUnit")
+}
+
+func (ec *executionContext) _Proposal_id(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Proposal().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Proposal_procedure(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_procedure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Proposal().Procedure(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Procedure) graphql.Marshaler {
+			return ec.marshalNProcedure2tthcᚋinternalᚋcatalogᚐProcedure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_procedure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Procedure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_unit(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Proposal().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_proposingUnit(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_proposingUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Proposal().ProposingUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Unit) graphql.Marshaler {
+			return ec.marshalNAdministrativeUnit2tthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_proposingUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_reviewingUnit(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_reviewingUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Proposal().ReviewingUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_reviewingUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_status(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v proposal.Status) graphql.Marshaler {
+			return ec.marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "ProposalStatus")
+}
+
+func (ec *executionContext) _Proposal_version(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Proposal_kinds(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []proposal.Kind) graphql.Marshaler {
+			return ec.marshalNProposalKind2ᚕtthcᚋinternalᚋproposalᚐKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "ProposalKind")
+}
+
+func (ec *executionContext) _Proposal_title(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proposal_changes(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proposal_reasons(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proposal_amendments(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_amendments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amendments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []proposal.Amendment) graphql.Marshaler {
+			return ec.marshalNLegalAmendment2ᚕtthcᚋinternalᚋproposalᚐAmendmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_amendments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalAmendment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_implementBy(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_implementBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImplementBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_implementBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Proposal_needsCentralLegalChange(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_needsCentralLegalChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsCentralLegalChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_needsCentralLegalChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Proposal_before(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v proposal.CostParameters) graphql.Marshaler {
+			return ec.marshalNCostParameters2tthcᚋinternalᚋproposalᚐCostParameters(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CostParameters(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_after(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v proposal.CostParameters) graphql.Marshaler {
+			return ec.marshalNCostParameters2tthcᚋinternalᚋproposalᚐCostParameters(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CostParameters(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_cost(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v proposal.Cost) graphql.Marshaler {
+			return ec.marshalNComplianceCost2tthcᚋinternalᚋproposalᚐCost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_implementedByNumber(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_implementedByNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImplementedByNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_implementedByNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proposal_createdBy(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Proposal().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2tthcᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proposal_createdAt(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Proposal_updatedAt(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Proposal_submittedAt(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Proposal_decidedAt(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Proposal_events(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposal_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Proposal().Events(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []proposal.Event) graphql.Marshaler {
+			return ec.marshalNProposalEvent2ᚕtthcᚋinternalᚋproposalᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposal_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProposalConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ProposalEdge) graphql.Marshaler {
+			return ec.marshalNProposalEdge2ᚕtthcᚋgraphᚋmodelᚐProposalEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProposalConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []proposal.Proposal) graphql.Marshaler {
+			return ec.marshalNProposal2ᚕtthcᚋinternalᚋproposalᚐProposalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProposalConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2tthcᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProposalConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ProposalEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProposalEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProposalEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProposalEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v proposal.Proposal) graphql.Marshaler {
+			return ec.marshalNProposal2tthcᚋinternalᚋproposalᚐProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalEvent_id(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProposalEvent().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalEvent", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ProposalEvent_proposal(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProposalEvent().Proposal(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v proposal.Proposal) graphql.Marshaler {
+			return ec.marshalNProposal2tthcᚋinternalᚋproposalᚐProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalEvent_actor(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProposalEvent().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2tthcᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalEvent_actorUnit(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_actorUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProposalEvent().ActorUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_actorUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalEvent_at(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ProposalEvent_from(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *proposal.Status) graphql.Marshaler {
+			return ec.marshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalEvent", field, false, false, "ProposalStatus")
+}
+
+func (ec *executionContext) _ProposalEvent_to(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v proposal.Status) graphql.Marshaler {
+			return ec.marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalEvent", field, false, false, "ProposalStatus")
+}
+
+func (ec *executionContext) _ProposalEvent_comment(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProposalEvent_implementedByNumber(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalEvent_implementedByNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImplementedByNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalEvent_implementedByNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProposalTransitionPayload_proposal(ctx context.Context, field graphql.CollectedField, obj *model.ProposalTransitionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalTransitionPayload_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *proposal.Proposal) graphql.Marshaler {
+			return ec.marshalOProposal2ᚖtthcᚋinternalᚋproposalᚐProposal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalTransitionPayload_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalTransitionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalTransitionPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.ProposalTransitionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalTransitionPayload_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *proposal.Event) graphql.Marshaler {
+			return ec.marshalOProposalEvent2ᚖtthcᚋinternalᚋproposalᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalTransitionPayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalTransitionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalTransitionPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ProposalTransitionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalTransitionPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalTransitionPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalTransitionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4956,6 +9526,38 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.Actor) graphql.Marshaler {
+			return ec.marshalOViewer2ᚖtthcᚋinternalᚋauthᚐActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -5244,6 +9846,130 @@ func (ec *executionContext) fieldContext_Query_catalogStats(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_proposals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_proposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Proposals(ctx, fc.Args["filter"].(*model.ProposalFilter), fc.Args["orderBy"].(*model.ProposalOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER", "ANALYST"})
+				if err != nil {
+					var zeroVal *model.ProposalConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ProposalConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalConnection) graphql.Marshaler {
+			return ec.marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐProposalConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_proposals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_proposals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_proposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Proposal(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER", "ANALYST"})
+				if err != nil {
+					var zeroVal *proposal.Proposal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *proposal.Proposal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *proposal.Proposal) graphql.Marshaler {
+			return ec.marshalOProposal2ᚖtthcᚋinternalᚋproposalᚐProposal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_proposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proposal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_proposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_dossierStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5477,6 +10203,102 @@ func (ec *executionContext) fieldContext_Sector_procedureCount(_ context.Context
 	return graphql.NewScalarFieldContext("Sector", field, true, true, "Int")
 }
 
+func (ec *executionContext) _Sector_ministry(ctx context.Context, field graphql.CollectedField, obj *catalog.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_ministry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Sector().Ministry(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_ministry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sector",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SectorPayload_sector(ctx context.Context, field graphql.CollectedField, obj *model.SectorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorPayload_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Sector) graphql.Marshaler {
+			return ec.marshalOSector2ᚖtthcᚋinternalᚋcatalogᚐSector(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SectorPayload_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SectorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SectorPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SectorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SectorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StatBucket_key(ctx context.Context, field graphql.CollectedField, obj *catalog.StatBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5544,6 +10366,412 @@ func (ec *executionContext) _StatBucket_count(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_StatBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Subscription_proposalEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_proposalEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ProposalEvents(ctx, fc.Args["filter"].(*model.ProposalFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER", "ANALYST"})
+				if err != nil {
+					var zeroVal proposal.Event
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal proposal.Event
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v proposal.Event) graphql.Marshaler {
+			return ec.marshalNProposalEvent2tthcᚋinternalᚋproposalᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_proposalEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_proposalEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitProceduresPayload_administrativeUnit(ctx context.Context, field graphql.CollectedField, obj *model.UnitProceduresPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitProceduresPayload_administrativeUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdministrativeUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitProceduresPayload_administrativeUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitProceduresPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitProceduresPayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.UnitProceduresPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitProceduresPayload_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitProceduresPayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitProceduresPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnitProceduresPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UnitProceduresPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitProceduresPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitProceduresPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitProceduresPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateProposalPayload_proposal(ctx context.Context, field graphql.CollectedField, obj *model.UpdateProposalPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateProposalPayload_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *proposal.Proposal) graphql.Marshaler {
+			return ec.marshalOProposal2ᚖtthcᚋinternalᚋproposalᚐProposal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateProposalPayload_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateProposalPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateProposalPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateProposalPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateProposalPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateProposalPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateProposalPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *auth.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *auth.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_roles(ctx context.Context, field graphql.CollectedField, obj *auth.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []auth.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Viewer_unit(ctx context.Context, field graphql.CollectedField, obj *auth.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_unitCode(ctx context.Context, field graphql.CollectedField, obj *auth.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_unitCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_unitCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6682,6 +11910,818 @@ func UnmarshalAdministrativeUnitFilter(ctx context.Context, raw any) (model.Admi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChannelInput(ctx context.Context, obj any) (model.ChannelInput, error) {
+	var it model.ChannelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "processingTime", "processingTimeUnit", "processingTimeText", "feeText", "feeAmount", "feeCurrency", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNChannelKind2tthcᚋinternalᚋcatalogᚐChannelKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "processingTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingTime"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingTime = data
+		case "processingTimeUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingTimeUnit"))
+			data, err := ec.unmarshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingTimeUnit = data
+		case "processingTimeText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingTimeText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingTimeText = data
+		case "feeText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feeText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeeText = data
+		case "feeAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feeAmount"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeeAmount = data
+		case "feeCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feeCurrency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeeCurrency = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChannelInput unmarshals raw into the ChannelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChannelInput(ctx context.Context, raw any) (model.ChannelInput, error) {
+	var out model.ChannelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChannelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCostParametersInput(ctx context.Context, obj any) (model.CostParametersInput, error) {
+	var it model.CostParametersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"processingDays", "fee", "documents", "applicantHours", "hourlyRate", "timesPerYear", "applicantsPerYear"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "processingDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingDays"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingDays = data
+		case "fee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fee"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fee = data
+		case "documents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Documents = data
+		case "applicantHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantHours"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantHours = data
+		case "hourlyRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRate"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRate = data
+		case "timesPerYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesPerYear"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimesPerYear = data
+		case "applicantsPerYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantsPerYear"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantsPerYear = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCostParametersInput unmarshals raw into the CostParametersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCostParametersInput(ctx context.Context, raw any) (model.CostParametersInput, error) {
+	var out model.CostParametersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CostParametersInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateAdministrativeUnitInput(ctx context.Context, obj any) (model.CreateAdministrativeUnitInput, error) {
+	var it model.CreateAdministrativeUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "level", "parentId", "validFrom", "validTo", "successorId", "isCentralReviewer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "successorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successorId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessorID = data
+		case "isCentralReviewer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isCentralReviewer"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsCentralReviewer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAdministrativeUnitInput unmarshals raw into the CreateAdministrativeUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAdministrativeUnitInput(ctx context.Context, raw any) (model.CreateAdministrativeUnitInput, error) {
+	var out model.CreateAdministrativeUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAdministrativeUnitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateLegalDocumentInput(ctx context.Context, obj any) (model.CreateLegalDocumentInput, error) {
+	var it model.CreateLegalDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "title", "type", "issuer", "issuedOn", "effectiveOn", "expiresOn", "validity", "reviewOutcome"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOLegalDocumentType2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "issuer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Issuer = data
+		case "issuedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOn = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "expiresOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresOn = data
+		case "validity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validity"))
+			data, err := ec.unmarshalOLegalValidity2ᚖtthcᚋgraphᚋmodelᚐLegalValidity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Validity = data
+		case "reviewOutcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewOutcome"))
+			data, err := ec.unmarshalOReviewOutcome2ᚖtthcᚋgraphᚋmodelᚐReviewOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewOutcome = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateLegalDocumentInput unmarshals raw into the CreateLegalDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateLegalDocumentInput(ctx context.Context, raw any) (model.CreateLegalDocumentInput, error) {
+	var out model.CreateLegalDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLegalDocumentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateProcedureInput(ctx context.Context, obj any) (model.CreateProcedureInput, error) {
+	var it model.CreateProcedureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "sector", "levels", "type", "decisionNumber", "audiences", "steps", "requirements", "result", "receptionAddress", "status", "channels", "documents", "legalBasis"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "levels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levels"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Levels = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "audiences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audiences"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audiences = data
+		case "steps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("steps"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Steps = data
+		case "requirements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requirements"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requirements = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		case "receptionAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receptionAddress"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceptionAddress = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOProcedureStatus2ᚖtthcᚋinternalᚋcatalogᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalOChannelInput2ᚕtthcᚋgraphᚋmodelᚐChannelInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		case "documents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
+			data, err := ec.unmarshalODossierDocumentInput2ᚕtthcᚋgraphᚋmodelᚐDossierDocumentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Documents = data
+		case "legalBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalBasis"))
+			data, err := ec.unmarshalOLegalBasisInput2ᚕtthcᚋgraphᚋmodelᚐLegalBasisInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalBasis = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateProcedureInput unmarshals raw into the CreateProcedureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateProcedureInput(ctx context.Context, raw any) (model.CreateProcedureInput, error) {
+	var out model.CreateProcedureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProcedureInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateProposalInput(ctx context.Context, obj any) (model.CreateProposalInput, error) {
+	var it model.CreateProposalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"procedureId", "unitId", "proposingUnitId", "kinds", "title", "changes", "reasons", "amendments", "implementBy", "needsCentralLegalChange", "before", "after"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "procedureId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("procedureId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcedureID = data
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "proposingUnitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proposingUnitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProposingUnitID = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalNProposalKind2ᚕtthcᚋinternalᚋproposalᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "changes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Changes = data
+		case "reasons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasons"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reasons = data
+		case "amendments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amendments"))
+			data, err := ec.unmarshalOLegalAmendmentInput2ᚕtthcᚋgraphᚋmodelᚐLegalAmendmentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amendments = data
+		case "implementBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("implementBy"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImplementBy = data
+		case "needsCentralLegalChange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsCentralLegalChange"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsCentralLegalChange = data
+		case "before":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("before"))
+			data, err := ec.unmarshalNCostParametersInput2tthcᚋgraphᚋmodelᚐCostParametersInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Before = data
+		case "after":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("after"))
+			data, err := ec.unmarshalNCostParametersInput2tthcᚋgraphᚋmodelᚐCostParametersInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.After = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateProposalInput unmarshals raw into the CreateProposalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateProposalInput(ctx context.Context, raw any) (model.CreateProposalInput, error) {
+	var out model.CreateProposalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProposalInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDateRange(ctx context.Context, obj any) (model.DateRange, error) {
+	var it model.DateRange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateRange unmarshals raw into the DateRange input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateRange(ctx context.Context, raw any) (model.DateRange, error) {
+	var out model.DateRange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateRange", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDecideProposalInput(ctx context.Context, obj any) (model.DecideProposalInput, error) {
+	var it model.DecideProposalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "decision", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "decision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
+			data, err := ec.unmarshalNDecision2tthcᚋinternalᚋproposalᚐDecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decision = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDecideProposalInput unmarshals raw into the DecideProposalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDecideProposalInput(ctx context.Context, raw any) (model.DecideProposalInput, error) {
+	var out model.DecideProposalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecideProposalInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDossierDocumentInput(ctx context.Context, obj any) (model.DossierDocumentInput, error) {
+	var it model.DossierDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"group", "name", "form", "originals", "copies", "quantityText"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "group":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("group"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Group = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "form":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("form"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Form = data
+		case "originals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originals"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Originals = data
+		case "copies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("copies"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Copies = data
+		case "quantityText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityText = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDossierDocumentInput unmarshals raw into the DossierDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDossierDocumentInput(ctx context.Context, raw any) (model.DossierDocumentInput, error) {
+	var out model.DossierDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DossierDocumentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj any) (model.DossierFilter, error) {
 	var it model.DossierFilter
 	if obj == nil {
@@ -6756,6 +12796,104 @@ func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj
 func UnmarshalDossierFilter(ctx context.Context, raw any) (model.DossierFilter, error) {
 	var out model.DossierFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DossierFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLegalAmendmentInput(ctx context.Context, obj any) (model.LegalAmendmentInput, error) {
+	var it model.LegalAmendmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"documentNumber", "articles"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "documentNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumber = data
+		case "articles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("articles"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Articles = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLegalAmendmentInput unmarshals raw into the LegalAmendmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLegalAmendmentInput(ctx context.Context, raw any) (model.LegalAmendmentInput, error) {
+	var out model.LegalAmendmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LegalAmendmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLegalBasisInput(ctx context.Context, obj any) (model.LegalBasisInput, error) {
+	var it model.LegalBasisInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLegalBasisInput unmarshals raw into the LegalBasisInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLegalBasisInput(ctx context.Context, raw any) (model.LegalBasisInput, error) {
+	var out model.LegalBasisInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LegalBasisInput", raw, &out)
 	return out, err
 }
 
@@ -6882,6 +13020,69 @@ func (ec *executionContext) unmarshalInputLegalDocumentStatsFilter(ctx context.C
 func UnmarshalLegalDocumentStatsFilter(ctx context.Context, raw any) (model.LegalDocumentStatsFilter, error) {
 	var out model.LegalDocumentStatsFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LegalDocumentStatsFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarkImplementedInput(ctx context.Context, obj any) (model.MarkImplementedInput, error) {
+	var it model.MarkImplementedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "legalDocumentNumber", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "legalDocumentNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalDocumentNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalDocumentNumber = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkImplementedInput unmarshals raw into the MarkImplementedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkImplementedInput(ctx context.Context, raw any) (model.MarkImplementedInput, error) {
+	var out model.MarkImplementedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkImplementedInput", raw, &out)
 	return out, err
 }
 
@@ -7029,6 +13230,780 @@ func UnmarshalProcedureOrder(ctx context.Context, raw any) (model.ProcedureOrder
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProposalFilter(ctx context.Context, obj any) (model.ProposalFilter, error) {
+	var it model.ProposalFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"statuses", "kinds", "procedureIds", "unitId", "levels", "sectorIds", "reviewingUnitId", "created", "submitted", "decided", "search"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOProposalStatus2ᚕtthcᚋinternalᚋproposalᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOProposalKind2ᚕtthcᚋinternalᚋproposalᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "procedureIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("procedureIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcedureIds = data
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "levels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Levels = data
+		case "sectorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIds = data
+		case "reviewingUnitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewingUnitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewingUnitID = data
+		case "created":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("created"))
+			data, err := ec.unmarshalODateRange2ᚖtthcᚋgraphᚋmodelᚐDateRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Created = data
+		case "submitted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submitted"))
+			data, err := ec.unmarshalODateRange2ᚖtthcᚋgraphᚋmodelᚐDateRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Submitted = data
+		case "decided":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decided"))
+			data, err := ec.unmarshalODateRange2ᚖtthcᚋgraphᚋmodelᚐDateRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decided = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProposalFilter unmarshals raw into the ProposalFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProposalFilter(ctx context.Context, raw any) (model.ProposalFilter, error) {
+	var out model.ProposalFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProposalFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProposalOrder(ctx context.Context, obj any) (model.ProposalOrder, error) {
+	var it model.ProposalOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "DESC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖtthcᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProposalOrder unmarshals raw into the ProposalOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProposalOrder(ctx context.Context, raw any) (model.ProposalOrder, error) {
+	var out model.ProposalOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProposalOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProposalTransitionInput(ctx context.Context, obj any) (model.ProposalTransitionInput, error) {
+	var it model.ProposalTransitionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProposalTransitionInput unmarshals raw into the ProposalTransitionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProposalTransitionInput(ctx context.Context, raw any) (model.ProposalTransitionInput, error) {
+	var out model.ProposalTransitionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProposalTransitionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnitProceduresInput(ctx context.Context, obj any) (model.UnitProceduresInput, error) {
+	var it model.UnitProceduresInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "procedureIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "procedureIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("procedureIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcedureIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitProceduresInput unmarshals raw into the UnitProceduresInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitProceduresInput(ctx context.Context, raw any) (model.UnitProceduresInput, error) {
+	var out model.UnitProceduresInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitProceduresInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateAdministrativeUnitInput(ctx context.Context, obj any) (model.UpdateAdministrativeUnitInput, error) {
+	var it model.UpdateAdministrativeUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "level", "parentId", "validFrom", "validTo", "successorId", "isCentralReviewer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "successorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successorId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessorID = data
+		case "isCentralReviewer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isCentralReviewer"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsCentralReviewer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAdministrativeUnitInput unmarshals raw into the UpdateAdministrativeUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAdministrativeUnitInput(ctx context.Context, raw any) (model.UpdateAdministrativeUnitInput, error) {
+	var out model.UpdateAdministrativeUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAdministrativeUnitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateLegalDocumentInput(ctx context.Context, obj any) (model.UpdateLegalDocumentInput, error) {
+	var it model.UpdateLegalDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "number", "title", "type", "issuer", "issuedOn", "effectiveOn", "expiresOn", "validity", "reviewOutcome"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOLegalDocumentType2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "issuer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Issuer = data
+		case "issuedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOn = data
+		case "effectiveOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveOn = data
+		case "expiresOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresOn = data
+		case "validity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validity"))
+			data, err := ec.unmarshalOLegalValidity2ᚖtthcᚋgraphᚋmodelᚐLegalValidity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Validity = data
+		case "reviewOutcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewOutcome"))
+			data, err := ec.unmarshalOReviewOutcome2ᚖtthcᚋgraphᚋmodelᚐReviewOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewOutcome = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateLegalDocumentInput unmarshals raw into the UpdateLegalDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateLegalDocumentInput(ctx context.Context, raw any) (model.UpdateLegalDocumentInput, error) {
+	var out model.UpdateLegalDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLegalDocumentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateProcedureInput(ctx context.Context, obj any) (model.UpdateProcedureInput, error) {
+	var it model.UpdateProcedureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "sector", "levels", "type", "decisionNumber", "audiences", "steps", "requirements", "result", "receptionAddress", "status", "channels", "documents", "legalBasis"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "levels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Levels = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "audiences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audiences"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audiences = data
+		case "steps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("steps"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Steps = data
+		case "requirements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requirements"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requirements = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		case "receptionAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receptionAddress"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceptionAddress = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOProcedureStatus2ᚖtthcᚋinternalᚋcatalogᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalOChannelInput2ᚕtthcᚋgraphᚋmodelᚐChannelInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		case "documents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documents"))
+			data, err := ec.unmarshalODossierDocumentInput2ᚕtthcᚋgraphᚋmodelᚐDossierDocumentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Documents = data
+		case "legalBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalBasis"))
+			data, err := ec.unmarshalOLegalBasisInput2ᚕtthcᚋgraphᚋmodelᚐLegalBasisInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalBasis = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProcedureInput unmarshals raw into the UpdateProcedureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProcedureInput(ctx context.Context, raw any) (model.UpdateProcedureInput, error) {
+	var out model.UpdateProcedureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProcedureInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateProposalInput(ctx context.Context, obj any) (model.UpdateProposalInput, error) {
+	var it model.UpdateProposalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "unitId", "kinds", "title", "changes", "reasons", "amendments", "implementBy", "needsCentralLegalChange", "before", "after"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOProposalKind2ᚕtthcᚋinternalᚋproposalᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "changes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Changes = data
+		case "reasons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasons"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reasons = data
+		case "amendments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amendments"))
+			data, err := ec.unmarshalOLegalAmendmentInput2ᚕtthcᚋgraphᚋmodelᚐLegalAmendmentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amendments = data
+		case "implementBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("implementBy"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImplementBy = data
+		case "needsCentralLegalChange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsCentralLegalChange"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsCentralLegalChange = data
+		case "before":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("before"))
+			data, err := ec.unmarshalOCostParametersInput2ᚖtthcᚋgraphᚋmodelᚐCostParametersInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Before = data
+		case "after":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("after"))
+			data, err := ec.unmarshalOCostParametersInput2ᚖtthcᚋgraphᚋmodelᚐCostParametersInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.After = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProposalInput unmarshals raw into the UpdateProposalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProposalInput(ctx context.Context, raw any) (model.UpdateProposalInput, error) {
+	var out model.UpdateProposalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProposalInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSectorInput(ctx context.Context, obj any) (model.UpdateSectorInput, error) {
+	var it model.UpdateSectorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "ministryUnitId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "ministryUnitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ministryUnitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinistryUnitID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSectorInput unmarshals raw into the UpdateSectorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSectorInput(ctx context.Context, raw any) (model.UpdateSectorInput, error) {
+	var out model.UpdateSectorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSectorInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -7044,6 +14019,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Sector(ctx, sel, obj)
+	case proposal.Proposal:
+		return ec._Proposal(ctx, sel, &obj)
+	case *proposal.Proposal:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Proposal(ctx, sel, obj)
 	case catalog.Procedure:
 		return ec._Procedure(ctx, sel, &obj)
 	case *catalog.Procedure:
@@ -7159,6 +14141,11 @@ func (ec *executionContext) _AdministrativeUnit(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AdministrativeUnit_procedures(ctx, field, obj)
 				})
+		case "isCentralReviewer":
+			out.Values[i] = ec._AdministrativeUnit_isCentralReviewer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7243,6 +14230,44 @@ func (ec *executionContext) _AdministrativeUnitEdge(ctx context.Context, sel ast
 			}
 		case "node":
 			out.Values[i] = ec._AdministrativeUnitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var administrativeUnitPayloadImplementors = []string{"AdministrativeUnitPayload"}
+
+func (ec *executionContext) _AdministrativeUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdministrativeUnitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, administrativeUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdministrativeUnitPayload")
+		case "administrativeUnit":
+			out.Values[i] = ec._AdministrativeUnitPayload_administrativeUnit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._AdministrativeUnitPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7393,6 +14418,160 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Channel_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var complianceCostImplementors = []string{"ComplianceCost"}
+
+func (ec *executionContext) _ComplianceCost(ctx context.Context, sel ast.SelectionSet, obj *proposal.Cost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceCostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceCost")
+		case "annualBefore":
+			out.Values[i] = ec._ComplianceCost_annualBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "annualAfter":
+			out.Values[i] = ec._ComplianceCost_annualAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saving":
+			out.Values[i] = ec._ComplianceCost_saving(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percentCut":
+			out.Values[i] = ec._ComplianceCost_percentCut(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var costParametersImplementors = []string{"CostParameters"}
+
+func (ec *executionContext) _CostParameters(ctx context.Context, sel ast.SelectionSet, obj *proposal.CostParameters) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, costParametersImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CostParameters")
+		case "processingDays":
+			out.Values[i] = ec._CostParameters_processingDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fee":
+			out.Values[i] = ec._CostParameters_fee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documents":
+			out.Values[i] = ec._CostParameters_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicantHours":
+			out.Values[i] = ec._CostParameters_applicantHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hourlyRate":
+			out.Values[i] = ec._CostParameters_hourlyRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timesPerYear":
+			out.Values[i] = ec._CostParameters_timesPerYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicantsPerYear":
+			out.Values[i] = ec._CostParameters_applicantsPerYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createProposalPayloadImplementors = []string{"CreateProposalPayload"}
+
+func (ec *executionContext) _CreateProposalPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateProposalPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createProposalPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateProposalPayload")
+		case "proposal":
+			out.Values[i] = ec._CreateProposalPayload_proposal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._CreateProposalPayload_event(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateProposalPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7639,6 +14818,50 @@ func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var legalAmendmentImplementors = []string{"LegalAmendment"}
+
+func (ec *executionContext) _LegalAmendment(ctx context.Context, sel ast.SelectionSet, obj *proposal.Amendment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, legalAmendmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LegalAmendment")
+		case "documentNumber":
+			out.Values[i] = ec._LegalAmendment_documentNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "legalDocument":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LegalAmendment_legalDocument(ctx, field, obj)
+				})
+		case "articles":
+			out.Values[i] = ec._LegalAmendment_articles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var legalDocumentImplementors = []string{"LegalDocument", "Node"}
 
 func (ec *executionContext) _LegalDocument(ctx context.Context, sel ast.SelectionSet, obj *catalog.LegalDocument) graphql.Marshaler {
@@ -7852,6 +15075,192 @@ func (ec *executionContext) _LegalDocumentEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var legalDocumentPayloadImplementors = []string{"LegalDocumentPayload"}
+
+func (ec *executionContext) _LegalDocumentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LegalDocumentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, legalDocumentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LegalDocumentPayload")
+		case "legalDocument":
+			out.Values[i] = ec._LegalDocumentPayload_legalDocument(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._LegalDocumentPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProposal(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProposal(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "submitProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitProposal(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startReview":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startReview(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "decideProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideProposal(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "markImplemented":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markImplemented(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "withdrawProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawProposal(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createProcedure":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProcedure(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateProcedure":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProcedure(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createAdministrativeUnit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAdministrativeUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateAdministrativeUnit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAdministrativeUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createLegalDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLegalDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateLegalDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLegalDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addUnitProcedures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addUnitProcedures(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeUnitProcedures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeUnitProcedures(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSector":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSector(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -7881,6 +15290,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personImplementors = []string{"Person"}
+
+func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Person")
+		case "subject":
+			out.Values[i] = ec._Person_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Person_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -8028,6 +15475,12 @@ func (ec *executionContext) _Procedure(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "proposals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Procedure_proposals(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8170,6 +15623,44 @@ func (ec *executionContext) _ProcedureEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var procedurePayloadImplementors = []string{"ProcedurePayload"}
+
+func (ec *executionContext) _ProcedurePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProcedurePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, procedurePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProcedurePayload")
+		case "procedure":
+			out.Values[i] = ec._ProcedurePayload_procedure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ProcedurePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var processingTimeImplementors = []string{"ProcessingTime"}
 
 func (ec *executionContext) _ProcessingTime(ctx context.Context, sel ast.SelectionSet, obj *catalog.ProcessingTime) graphql.Marshaler {
@@ -8188,6 +15679,368 @@ func (ec *executionContext) _ProcessingTime(ctx context.Context, sel ast.Selecti
 			}
 		case "unit":
 			out.Values[i] = ec._ProcessingTime_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proposalImplementors = []string{"Proposal", "Node"}
+
+func (ec *executionContext) _Proposal(ctx context.Context, sel ast.SelectionSet, obj *proposal.Proposal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Proposal")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Proposal_id(ctx, field, obj)
+				})
+		case "procedure":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Proposal_procedure(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Proposal_unit(ctx, field, obj)
+				})
+		case "proposingUnit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Proposal_proposingUnit(ctx, field, obj)
+				})
+		case "reviewingUnit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Proposal_reviewingUnit(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Proposal_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Proposal_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kinds":
+			out.Values[i] = ec._Proposal_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Proposal_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.Values[i] = ec._Proposal_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasons":
+			out.Values[i] = ec._Proposal_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amendments":
+			out.Values[i] = ec._Proposal_amendments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "implementBy":
+			out.Values[i] = ec._Proposal_implementBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needsCentralLegalChange":
+			out.Values[i] = ec._Proposal_needsCentralLegalChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "before":
+			out.Values[i] = ec._Proposal_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "after":
+			out.Values[i] = ec._Proposal_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cost":
+			out.Values[i] = ec._Proposal_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "implementedByNumber":
+			out.Values[i] = ec._Proposal_implementedByNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Proposal_createdBy(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Proposal_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Proposal_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._Proposal_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._Proposal_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Proposal_events(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proposalConnectionImplementors = []string{"ProposalConnection"}
+
+func (ec *executionContext) _ProposalConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProposalConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposalConnection")
+		case "edges":
+			out.Values[i] = ec._ProposalConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._ProposalConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProposalConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProposalConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proposalEdgeImplementors = []string{"ProposalEdge"}
+
+func (ec *executionContext) _ProposalEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProposalEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposalEdge")
+		case "cursor":
+			out.Values[i] = ec._ProposalEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ProposalEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proposalEventImplementors = []string{"ProposalEvent"}
+
+func (ec *executionContext) _ProposalEvent(ctx context.Context, sel ast.SelectionSet, obj *proposal.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposalEvent")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProposalEvent_id(ctx, field, obj)
+				})
+		case "proposal":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProposalEvent_proposal(ctx, field, obj)
+				})
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProposalEvent_actor(ctx, field, obj)
+				})
+		case "actorUnit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProposalEvent_actorUnit(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._ProposalEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._ProposalEvent_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._ProposalEvent_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comment":
+			out.Values[i] = ec._ProposalEvent_comment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "implementedByNumber":
+			out.Values[i] = ec._ProposalEvent_implementedByNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proposalTransitionPayloadImplementors = []string{"ProposalTransitionPayload"}
+
+func (ec *executionContext) _ProposalTransitionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProposalTransitionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalTransitionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposalTransitionPayload")
+		case "proposal":
+			out.Values[i] = ec._ProposalTransitionPayload_proposal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._ProposalTransitionPayload_event(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ProposalTransitionPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8239,6 +16092,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
 		case "procedures":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -8280,6 +16139,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_catalogStats(ctx, field)
+				})
+		case "proposals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_proposals(ctx, field)
+				})
+		case "proposal":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_proposal(ctx, field)
 				})
 		case "dossierStats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -8352,6 +16223,50 @@ func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Sector_procedureCount(ctx, field, obj)
 				})
+		case "ministry":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sector_ministry(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sectorPayloadImplementors = []string{"SectorPayload"}
+
+func (ec *executionContext) _SectorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SectorPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sectorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SectorPayload")
+		case "sector":
+			out.Values[i] = ec._SectorPayload_sector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SectorPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8393,6 +16308,204 @@ func (ec *executionContext) _StatBucket(ctx context.Context, sel ast.SelectionSe
 			}
 		case "count":
 			out.Values[i] = ec._StatBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "proposalEvents":
+		return ec._Subscription_proposalEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
+var unitProceduresPayloadImplementors = []string{"UnitProceduresPayload"}
+
+func (ec *executionContext) _UnitProceduresPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnitProceduresPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitProceduresPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitProceduresPayload")
+		case "administrativeUnit":
+			out.Values[i] = ec._UnitProceduresPayload_administrativeUnit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._UnitProceduresPayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UnitProceduresPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateProposalPayloadImplementors = []string{"UpdateProposalPayload"}
+
+func (ec *executionContext) _UpdateProposalPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateProposalPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateProposalPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateProposalPayload")
+		case "proposal":
+			out.Values[i] = ec._UpdateProposalPayload_proposal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateProposalPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userErrorImplementors = []string{"UserError"}
+
+func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *model.UserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserError")
+		case "field":
+			out.Values[i] = ec._UserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._UserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._UserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *auth.Actor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "subject":
+			out.Values[i] = ec._Viewer_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Viewer_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roles":
+			out.Values[i] = ec._Viewer_roles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_unit(ctx, field, obj)
+				})
+		case "unitCode":
+			out.Values[i] = ec._Viewer_unitCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -8937,6 +17050,11 @@ func (ec *executionContext) marshalNChannel2ᚕtthcᚋinternalᚋcatalogᚐChann
 	return ret
 }
 
+func (ec *executionContext) unmarshalNChannelInput2tthcᚋgraphᚋmodelᚐChannelInput(ctx context.Context, v any) (model.ChannelInput, error) {
+	res, err := ec.unmarshalInputChannelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNChannelKind2tthcᚋinternalᚋcatalogᚐChannelKind(ctx context.Context, v any) (catalog.ChannelKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNChannelKind2tthcᚋinternalᚋcatalogᚐChannelKind[tmp]
@@ -8964,6 +17082,39 @@ var (
 		catalog.ChannelInPerson: "IN_PERSON",
 	}
 )
+
+func (ec *executionContext) marshalNComplianceCost2tthcᚋinternalᚋproposalᚐCost(ctx context.Context, sel ast.SelectionSet, v proposal.Cost) graphql.Marshaler {
+	return ec._ComplianceCost(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCostParameters2tthcᚋinternalᚋproposalᚐCostParameters(ctx context.Context, sel ast.SelectionSet, v proposal.CostParameters) graphql.Marshaler {
+	return ec._CostParameters(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNCostParametersInput2tthcᚋgraphᚋmodelᚐCostParametersInput(ctx context.Context, v any) (model.CostParametersInput, error) {
+	res, err := ec.unmarshalInputCostParametersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateAdministrativeUnitInput2tthcᚋgraphᚋmodelᚐCreateAdministrativeUnitInput(ctx context.Context, v any) (model.CreateAdministrativeUnitInput, error) {
+	res, err := ec.unmarshalInputCreateAdministrativeUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateLegalDocumentInput2tthcᚋgraphᚋmodelᚐCreateLegalDocumentInput(ctx context.Context, v any) (model.CreateLegalDocumentInput, error) {
+	res, err := ec.unmarshalInputCreateLegalDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateProcedureInput2tthcᚋgraphᚋmodelᚐCreateProcedureInput(ctx context.Context, v any) (model.CreateProcedureInput, error) {
+	res, err := ec.unmarshalInputCreateProcedureInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateProposalInput2tthcᚋgraphᚋmodelᚐCreateProposalInput(ctx context.Context, v any) (model.CreateProposalInput, error) {
+	res, err := ec.unmarshalInputCreateProposalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalars.UnmarshalDate(v)
@@ -8993,6 +17144,11 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalNDecideProposalInput2tthcᚋgraphᚋmodelᚐDecideProposalInput(ctx context.Context, v any) (model.DecideProposalInput, error) {
+	res, err := ec.unmarshalInputDecideProposalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
 	res, err := scalars.UnmarshalDecimal(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9006,6 +17162,34 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimal�
 	}
 	return res
 }
+
+func (ec *executionContext) unmarshalNDecision2tthcᚋinternalᚋproposalᚐDecision(ctx context.Context, v any) (proposal.Decision, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNDecision2tthcᚋinternalᚋproposalᚐDecision[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecision2tthcᚋinternalᚋproposalᚐDecision(ctx context.Context, sel ast.SelectionSet, v proposal.Decision) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNDecision2tthcᚋinternalᚋproposalᚐDecision[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decision!")
+	}
+	return res
+}
+
+var (
+	unmarshalNDecision2tthcᚋinternalᚋproposalᚐDecision = map[string]proposal.Decision{
+		"APPROVE": proposal.Approve,
+		"REJECT":  proposal.Reject,
+		"RETURN":  proposal.Return,
+	}
+	marshalNDecision2tthcᚋinternalᚋproposalᚐDecision = map[proposal.Decision]string{
+		proposal.Approve: "APPROVE",
+		proposal.Reject:  "REJECT",
+		proposal.Return:  "RETURN",
+	}
+)
 
 func (ec *executionContext) marshalNDossierBucket2tthcᚋinternalᚋreportᚐDossierBucket(ctx context.Context, sel ast.SelectionSet, v report.DossierBucket) graphql.Marshaler {
 	return ec._DossierBucket(ctx, sel, &v)
@@ -9092,6 +17276,11 @@ func (ec *executionContext) marshalNDossierDocument2ᚕtthcᚋinternalᚋcatalog
 	return ret
 }
 
+func (ec *executionContext) unmarshalNDossierDocumentInput2tthcᚋgraphᚋmodelᚐDossierDocumentInput(ctx context.Context, v any) (model.DossierDocumentInput, error) {
+	res, err := ec.unmarshalInputDossierDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNFee2tthcᚋinternalᚋcatalogᚐFee(ctx context.Context, sel ast.SelectionSet, v catalog.Fee) graphql.Marshaler {
 	return ec._Fee(ctx, sel, &v)
 }
@@ -9171,6 +17360,50 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNLegalAmendment2tthcᚋinternalᚋproposalᚐAmendment(ctx context.Context, sel ast.SelectionSet, v proposal.Amendment) graphql.Marshaler {
+	return ec._LegalAmendment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLegalAmendment2ᚕtthcᚋinternalᚋproposalᚐAmendmentᚄ(ctx context.Context, sel ast.SelectionSet, v []proposal.Amendment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLegalAmendment2tthcᚋinternalᚋproposalᚐAmendment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLegalAmendmentInput2tthcᚋgraphᚋmodelᚐLegalAmendmentInput(ctx context.Context, v any) (model.LegalAmendmentInput, error) {
+	res, err := ec.unmarshalInputLegalAmendmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLegalBasisInput2tthcᚋgraphᚋmodelᚐLegalBasisInput(ctx context.Context, v any) (model.LegalBasisInput, error) {
+	res, err := ec.unmarshalInputLegalBasisInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNLegalDocument2tthcᚋinternalᚋcatalogᚐLegalDocument(ctx context.Context, sel ast.SelectionSet, v catalog.LegalDocument) graphql.Marshaler {
@@ -9292,6 +17525,11 @@ func (ec *executionContext) marshalNLegalDocumentType2tthcᚋgraphᚋmodelᚐLeg
 	return v
 }
 
+func (ec *executionContext) unmarshalNMarkImplementedInput2tthcᚋgraphᚋmodelᚐMarkImplementedInput(ctx context.Context, v any) (model.MarkImplementedInput, error) {
+	res, err := ec.unmarshalInputMarkImplementedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2ᚕtthcᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -9304,6 +17542,10 @@ func (ec *executionContext) marshalNNode2ᚕtthcᚋgraphᚋmodelᚐNode(ctx cont
 
 func (ec *executionContext) marshalNPageInfo2tthcᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPerson2tthcᚋgraphᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v model.Person) graphql.Marshaler {
+	return ec._Person(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNProcedure2tthcᚋinternalᚋcatalogᚐProcedure(ctx context.Context, sel ast.SelectionSet, v catalog.Procedure) graphql.Marshaler {
@@ -9426,6 +17668,269 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNProposal2tthcᚋinternalᚋproposalᚐProposal(ctx context.Context, sel ast.SelectionSet, v proposal.Proposal) graphql.Marshaler {
+	return ec._Proposal(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProposal2ᚕtthcᚋinternalᚋproposalᚐProposalᚄ(ctx context.Context, sel ast.SelectionSet, v []proposal.Proposal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposal2tthcᚋinternalᚋproposalᚐProposal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProposalEdge2tthcᚋgraphᚋmodelᚐProposalEdge(ctx context.Context, sel ast.SelectionSet, v model.ProposalEdge) graphql.Marshaler {
+	return ec._ProposalEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProposalEdge2ᚕtthcᚋgraphᚋmodelᚐProposalEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProposalEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposalEdge2tthcᚋgraphᚋmodelᚐProposalEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProposalEvent2tthcᚋinternalᚋproposalᚐEvent(ctx context.Context, sel ast.SelectionSet, v proposal.Event) graphql.Marshaler {
+	return ec._ProposalEvent(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProposalEvent2ᚕtthcᚋinternalᚋproposalᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []proposal.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposalEvent2tthcᚋinternalᚋproposalᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNProposalKind2tthcᚋinternalᚋproposalᚐKind(ctx context.Context, v any) (proposal.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNProposalKind2tthcᚋinternalᚋproposalᚐKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposalKind2tthcᚋinternalᚋproposalᚐKind(ctx context.Context, sel ast.SelectionSet, v proposal.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNProposalKind2tthcᚋinternalᚋproposalᚐKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNProposalKind2tthcᚋinternalᚋproposalᚐKind = map[string]proposal.Kind{
+		"ABOLISH":           proposal.KindAbolish,
+		"MERGE":             proposal.KindMerge,
+		"REDUCE_DOCUMENTS":  proposal.KindReduceDocuments,
+		"REUSE_DATA":        proposal.KindReuseData,
+		"CUT_TIME":          proposal.KindCutTime,
+		"CUT_FEE":           proposal.KindCutFee,
+		"FULL_ONLINE":       proposal.KindFullOnline,
+		"CHANGE_LEVEL":      proposal.KindChangeLevel,
+		"AMEND_LEGAL_BASIS": proposal.KindAmendLegalBasis,
+		"OTHER":             proposal.KindOther,
+	}
+	marshalNProposalKind2tthcᚋinternalᚋproposalᚐKind = map[proposal.Kind]string{
+		proposal.KindAbolish:         "ABOLISH",
+		proposal.KindMerge:           "MERGE",
+		proposal.KindReduceDocuments: "REDUCE_DOCUMENTS",
+		proposal.KindReuseData:       "REUSE_DATA",
+		proposal.KindCutTime:         "CUT_TIME",
+		proposal.KindCutFee:          "CUT_FEE",
+		proposal.KindFullOnline:      "FULL_ONLINE",
+		proposal.KindChangeLevel:     "CHANGE_LEVEL",
+		proposal.KindAmendLegalBasis: "AMEND_LEGAL_BASIS",
+		proposal.KindOther:           "OTHER",
+	}
+)
+
+func (ec *executionContext) unmarshalNProposalKind2ᚕtthcᚋinternalᚋproposalᚐKindᚄ(ctx context.Context, v any) ([]proposal.Kind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]proposal.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProposalKind2tthcᚋinternalᚋproposalᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNProposalKind2ᚕtthcᚋinternalᚋproposalᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []proposal.Kind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposalKind2tthcᚋinternalᚋproposalᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField(ctx context.Context, v any) (proposal.OrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField(ctx context.Context, sel ast.SelectionSet, v proposal.OrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalOrderField!")
+	}
+	return res
+}
+
+var (
+	unmarshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField = map[string]proposal.OrderField{
+		"CREATED_AT": proposal.OrderCreatedAt,
+		"UPDATED_AT": proposal.OrderUpdatedAt,
+		"SAVING":     proposal.OrderSaving,
+	}
+	marshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField = map[proposal.OrderField]string{
+		proposal.OrderCreatedAt: "CREATED_AT",
+		proposal.OrderUpdatedAt: "UPDATED_AT",
+		proposal.OrderSaving:    "SAVING",
+	}
+)
+
+func (ec *executionContext) unmarshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx context.Context, v any) (proposal.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx context.Context, sel ast.SelectionSet, v proposal.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus = map[string]proposal.Status{
+		"DRAFT":        proposal.StatusDraft,
+		"SUBMITTED":    proposal.StatusSubmitted,
+		"UNDER_REVIEW": proposal.StatusUnderReview,
+		"APPROVED":     proposal.StatusApproved,
+		"REJECTED":     proposal.StatusRejected,
+		"RETURNED":     proposal.StatusReturned,
+		"IMPLEMENTED":  proposal.StatusImplemented,
+		"WITHDRAWN":    proposal.StatusWithdrawn,
+	}
+	marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus = map[proposal.Status]string{
+		proposal.StatusDraft:       "DRAFT",
+		proposal.StatusSubmitted:   "SUBMITTED",
+		proposal.StatusUnderReview: "UNDER_REVIEW",
+		proposal.StatusApproved:    "APPROVED",
+		proposal.StatusRejected:    "REJECTED",
+		proposal.StatusReturned:    "RETURNED",
+		proposal.StatusImplemented: "IMPLEMENTED",
+		proposal.StatusWithdrawn:   "WITHDRAWN",
+	}
+)
+
+func (ec *executionContext) unmarshalNProposalTransitionInput2tthcᚋgraphᚋmodelᚐProposalTransitionInput(ctx context.Context, v any) (model.ProposalTransitionInput, error) {
+	res, err := ec.unmarshalInputProposalTransitionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRole2tthcᚋinternalᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRole2tthcᚋinternalᚋauthᚐRole[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2tthcᚋinternalᚋauthᚐRole(ctx context.Context, sel ast.SelectionSet, v auth.Role) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRole2tthcᚋinternalᚋauthᚐRole[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRole2tthcᚋinternalᚋauthᚐRole = map[string]auth.Role{
+		"OFFICER":  auth.Officer,
+		"REVIEWER": auth.Reviewer,
+		"ANALYST":  auth.Analyst,
+		"ADMIN":    auth.Admin,
+	}
+	marshalNRole2tthcᚋinternalᚋauthᚐRole = map[auth.Role]string{
+		auth.Officer:  "OFFICER",
+		auth.Reviewer: "REVIEWER",
+		auth.Analyst:  "ANALYST",
+		auth.Admin:    "ADMIN",
+	}
+)
+
+func (ec *executionContext) unmarshalNRole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx context.Context, v any) ([]auth.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]auth.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2tthcᚋinternalᚋauthᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []auth.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2tthcᚋinternalᚋauthᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSector2tthcᚋinternalᚋcatalogᚐSector(ctx context.Context, sel ast.SelectionSet, v catalog.Sector) graphql.Marshaler {
 	return ec._Sector(ctx, sel, &v)
 }
@@ -9538,6 +18043,56 @@ var (
 		catalog.UnitMonth:      "MONTH",
 	}
 )
+
+func (ec *executionContext) unmarshalNUnitProceduresInput2tthcᚋgraphᚋmodelᚐUnitProceduresInput(ctx context.Context, v any) (model.UnitProceduresInput, error) {
+	res, err := ec.unmarshalInputUnitProceduresInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateAdministrativeUnitInput2tthcᚋgraphᚋmodelᚐUpdateAdministrativeUnitInput(ctx context.Context, v any) (model.UpdateAdministrativeUnitInput, error) {
+	res, err := ec.unmarshalInputUpdateAdministrativeUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateLegalDocumentInput2tthcᚋgraphᚋmodelᚐUpdateLegalDocumentInput(ctx context.Context, v any) (model.UpdateLegalDocumentInput, error) {
+	res, err := ec.unmarshalInputUpdateLegalDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProcedureInput2tthcᚋgraphᚋmodelᚐUpdateProcedureInput(ctx context.Context, v any) (model.UpdateProcedureInput, error) {
+	res, err := ec.unmarshalInputUpdateProcedureInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProposalInput2tthcᚋgraphᚋmodelᚐUpdateProposalInput(ctx context.Context, v any) (model.UpdateProposalInput, error) {
+	res, err := ec.unmarshalInputUpdateProposalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSectorInput2tthcᚋgraphᚋmodelᚐUpdateSectorInput(ctx context.Context, v any) (model.UpdateSectorInput, error) {
+	res, err := ec.unmarshalInputUpdateSectorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUserError2tthcᚋgraphᚋmodelᚐUserError(ctx context.Context, sel ast.SelectionSet, v model.UserError) graphql.Marshaler {
+	return ec._UserError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUserError2ᚕtthcᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserError2tthcᚋgraphᚋmodelᚐUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
@@ -9696,6 +18251,13 @@ func (ec *executionContext) unmarshalOAdministrativeUnitFilter2ᚖtthcᚋgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOAdministrativeUnitPayload2ᚖtthcᚋgraphᚋmodelᚐAdministrativeUnitPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdministrativeUnitPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AdministrativeUnitPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAgencyRole2ᚖtthcᚋinternalᚋcatalogᚐAgencyRole(ctx context.Context, v any) (*catalog.AgencyRole, error) {
 	if v == nil {
 		return nil, nil
@@ -9760,6 +18322,23 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOChannelInput2ᚕtthcᚋgraphᚋmodelᚐChannelInputᚄ(ctx context.Context, v any) ([]model.ChannelInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ChannelInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChannelInput2tthcᚋgraphᚋmodelᚐChannelInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOChannelKind2ᚖtthcᚋinternalᚋcatalogᚐChannelKind(ctx context.Context, v any) (*catalog.ChannelKind, error) {
 	if v == nil {
 		return nil, nil
@@ -9792,6 +18371,21 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOCostParametersInput2ᚖtthcᚋgraphᚋmodelᚐCostParametersInput(ctx context.Context, v any) (*model.CostParametersInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCostParametersInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCreateProposalPayload2ᚖtthcᚋgraphᚋmodelᚐCreateProposalPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateProposalPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateProposalPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -9807,6 +18401,32 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := scalars.MarshalDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODateRange2ᚖtthcᚋgraphᚋmodelᚐDateRange(ctx context.Context, v any) (*model.DateRange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateRange(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
 	return res
 }
 
@@ -9826,6 +18446,23 @@ func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 	_ = ctx
 	res := scalars.MarshalDecimal(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODossierDocumentInput2ᚕtthcᚋgraphᚋmodelᚐDossierDocumentInputᚄ(ctx context.Context, v any) ([]model.DossierDocumentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DossierDocumentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDossierDocumentInput2tthcᚋgraphᚋmodelᚐDossierDocumentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalODossierFilter2ᚖtthcᚋgraphᚋmodelᚐDossierFilter(ctx context.Context, v any) (*model.DossierFilter, error) {
@@ -9907,12 +18544,60 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOLegalAmendmentInput2ᚕtthcᚋgraphᚋmodelᚐLegalAmendmentInputᚄ(ctx context.Context, v any) ([]model.LegalAmendmentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.LegalAmendmentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLegalAmendmentInput2tthcᚋgraphᚋmodelᚐLegalAmendmentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLegalBasisInput2ᚕtthcᚋgraphᚋmodelᚐLegalBasisInputᚄ(ctx context.Context, v any) ([]model.LegalBasisInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.LegalBasisInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLegalBasisInput2tthcᚋgraphᚋmodelᚐLegalBasisInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLegalDocument2ᚖtthcᚋinternalᚋcatalogᚐLegalDocument(ctx context.Context, sel ast.SelectionSet, v *catalog.LegalDocument) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LegalDocument(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOLegalDocumentFilter2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentFilter(ctx context.Context, v any) (*model.LegalDocumentFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputLegalDocumentFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLegalDocumentPayload2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentPayload(ctx context.Context, sel ast.SelectionSet, v *model.LegalDocumentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LegalDocumentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOLegalDocumentStatsFilter2ᚖtthcᚋgraphᚋmodelᚐLegalDocumentStatsFilter(ctx context.Context, v any) (*model.LegalDocumentStatsFilter, error) {
@@ -10037,6 +18722,13 @@ func (ec *executionContext) unmarshalOProcedureOrder2ᚖtthcᚋgraphᚋmodelᚐP
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOProcedurePayload2ᚖtthcᚋgraphᚋmodelᚐProcedurePayload(ctx context.Context, sel ast.SelectionSet, v *model.ProcedurePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProcedurePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOProcedureStatus2ᚖtthcᚋinternalᚋcatalogᚐStatus(ctx context.Context, v any) (*catalog.Status, error) {
 	if v == nil {
 		return nil, nil
@@ -10074,6 +18766,164 @@ func (ec *executionContext) marshalOProcessingTime2ᚖtthcᚋinternalᚋcatalog�
 	return ec._ProcessingTime(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOProposal2ᚖtthcᚋinternalᚋproposalᚐProposal(ctx context.Context, sel ast.SelectionSet, v *proposal.Proposal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Proposal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐProposalConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProposalConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProposalConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProposalEvent2ᚖtthcᚋinternalᚋproposalᚐEvent(ctx context.Context, sel ast.SelectionSet, v *proposal.Event) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProposalEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProposalFilter2ᚖtthcᚋgraphᚋmodelᚐProposalFilter(ctx context.Context, v any) (*model.ProposalFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProposalFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProposalKind2ᚕtthcᚋinternalᚋproposalᚐKindᚄ(ctx context.Context, v any) ([]proposal.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]proposal.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProposalKind2tthcᚋinternalᚋproposalᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProposalKind2ᚕtthcᚋinternalᚋproposalᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []proposal.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposalKind2tthcᚋinternalᚋproposalᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProposalOrder2ᚖtthcᚋgraphᚋmodelᚐProposalOrder(ctx context.Context, v any) (*model.ProposalOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProposalOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProposalStatus2ᚕtthcᚋinternalᚋproposalᚐStatusᚄ(ctx context.Context, v any) ([]proposal.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]proposal.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProposalStatus2ᚕtthcᚋinternalᚋproposalᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []proposal.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus(ctx context.Context, v any) (*proposal.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus(ctx context.Context, sel ast.SelectionSet, v *proposal.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus[*v])
+	return res
+}
+
+var (
+	unmarshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus = map[string]proposal.Status{
+		"DRAFT":        proposal.StatusDraft,
+		"SUBMITTED":    proposal.StatusSubmitted,
+		"UNDER_REVIEW": proposal.StatusUnderReview,
+		"APPROVED":     proposal.StatusApproved,
+		"REJECTED":     proposal.StatusRejected,
+		"RETURNED":     proposal.StatusReturned,
+		"IMPLEMENTED":  proposal.StatusImplemented,
+		"WITHDRAWN":    proposal.StatusWithdrawn,
+	}
+	marshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus = map[proposal.Status]string{
+		proposal.StatusDraft:       "DRAFT",
+		proposal.StatusSubmitted:   "SUBMITTED",
+		proposal.StatusUnderReview: "UNDER_REVIEW",
+		proposal.StatusApproved:    "APPROVED",
+		proposal.StatusRejected:    "REJECTED",
+		proposal.StatusReturned:    "RETURNED",
+		proposal.StatusImplemented: "IMPLEMENTED",
+		proposal.StatusWithdrawn:   "WITHDRAWN",
+	}
+)
+
+func (ec *executionContext) marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx context.Context, sel ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProposalTransitionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOReviewOutcome2ᚖtthcᚋgraphᚋmodelᚐReviewOutcome(ctx context.Context, v any) (*model.ReviewOutcome, error) {
 	if v == nil {
 		return nil, nil
@@ -10090,11 +18940,54 @@ func (ec *executionContext) marshalOReviewOutcome2ᚖtthcᚋgraphᚋmodelᚐRevi
 	return v
 }
 
+func (ec *executionContext) unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx context.Context, v any) ([]auth.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]auth.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2tthcᚋinternalᚋauthᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []auth.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2tthcᚋinternalᚋauthᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOSector2ᚖtthcᚋinternalᚋcatalogᚐSector(ctx context.Context, sel ast.SelectionSet, v *catalog.Sector) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Sector(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSectorPayload2ᚖtthcᚋgraphᚋmodelᚐSectorPayload(ctx context.Context, sel ast.SelectionSet, v *model.SectorPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SectorPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -10148,6 +19041,61 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit(ctx context.Context, v any) (*catalog.TimeUnit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit(ctx context.Context, sel ast.SelectionSet, v *catalog.TimeUnit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit[*v])
+	return res
+}
+
+var (
+	unmarshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit = map[string]catalog.TimeUnit{
+		"WORKING_DAY": catalog.UnitWorkingDay,
+		"DAY":         catalog.UnitDay,
+		"HOUR":        catalog.UnitHour,
+		"MONTH":       catalog.UnitMonth,
+	}
+	marshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit = map[catalog.TimeUnit]string{
+		catalog.UnitWorkingDay: "WORKING_DAY",
+		catalog.UnitDay:        "DAY",
+		catalog.UnitHour:       "HOUR",
+		catalog.UnitMonth:      "MONTH",
+	}
+)
+
+func (ec *executionContext) marshalOUnitProceduresPayload2ᚖtthcᚋgraphᚋmodelᚐUnitProceduresPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnitProceduresPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnitProceduresPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateProposalPayload2ᚖtthcᚋgraphᚋmodelᚐUpdateProposalPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateProposalPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateProposalPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOViewer2ᚖtthcᚋinternalᚋauthᚐActor(ctx context.Context, sel ast.SelectionSet, v *auth.Actor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -1,14 +1,18 @@
 package graph
 
 import (
+	"context"
 	"log/slog"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vikstrous/dataloadgen"
 
 	"tthc/graph/model"
 	"tthc/internal/page"
@@ -30,8 +34,24 @@ const (
 // clients that accept it.
 func NewHandler(r *Resolver, logger *slog.Logger) *handler.Server {
 	cfg := Config{Resolvers: r}
+	cfg.Directives.Auth = authDirective
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
+	// The WebSocket transport comes first: an upgrade request is also a
+	// GET. Browsers cannot set headers on a WebSocket, so the token comes
+	// in the connection_init payload ({"Authorization": "Bearer ..."}).
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			if h := p.Authorization(); h != "" {
+				ctx = Authenticate(ctx, r.Verifier, h)
+			}
+			// A subscription lives for hours: its loaders must not cache.
+			ctx = context.WithValue(ctx, loadersKey{}, NewLoaders(r.Store, dataloadgen.WithoutCache()))
+			return ctx, nil, nil
+		},
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -40,9 +60,19 @@ func NewHandler(r *Resolver, logger *slog.Logger) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(depthLimit{max: MaxDepth})
+	srv.AroundOperations(answerTimeout)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv
+}
+
+func init() {
+	// The limits refuse an operation before it runs, as parse and
+	// validation errors do, and get their HTTP status: 422, or 400 for
+	// clients that accept application/graphql-response+json. gqlgen
+	// answers 200 for codes it does not know.
+	errcode.RegisterErrorType(codeTooDeep, errcode.KindProtocol)
+	errcode.RegisterErrorType(codeTooComplex, errcode.KindProtocol)
 }
 
 // pageSize is the number of rows a connection may return, as the
@@ -74,6 +104,12 @@ func setComplexity(c *ComplexityRoot) {
 		return child * pageSize(first, last)
 	}
 	c.LegalDocument.Procedures = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return child * pageSize(first, last)
+	}
+	c.Query.Proposals = func(child int, _ *model.ProposalFilter, _ *model.ProposalOrder, first *int, _ *string, last *int, _ *string) int {
+		return child * pageSize(first, last)
+	}
+	c.Procedure.Proposals = func(child int, _ *model.ProposalFilter, _ *model.ProposalOrder, first *int, _ *string, last *int, _ *string) int {
 		return child * pageSize(first, last)
 	}
 	// A province lists dozens of units under it.

@@ -10,6 +10,7 @@ import (
 
 	"tthc/internal/catalog"
 	"tthc/internal/page"
+	"tthc/internal/proposal"
 	"tthc/internal/report"
 )
 
@@ -38,24 +39,34 @@ type Store interface {
 	CatalogStats(ctx context.Context, f catalog.ProcedureFilter, dim catalog.Dimension) ([]catalog.StatBucket, error)
 	DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) ([]report.DossierBucket, error)
 	LegalDocumentStats(ctx context.Context, f catalog.LegalDocumentFilter, by []report.Dimension) ([]report.LegalDocumentBucket, error)
+	ProposalStore // proposal.go
+	AdminStore    // admin.go
 }
 
 // Loaders batch the reads of one request: every procedure on a page asks
 // for its channels, and one statement answers them all.
 type Loaders struct {
-	Procedure       *dataloadgen.Loader[int64, catalog.Procedure]
-	Levels          *dataloadgen.Loader[int64, []catalog.LevelCode]
-	Channels        *dataloadgen.Loader[int64, []catalog.Channel]
-	Documents       *dataloadgen.Loader[int64, []catalog.Document]
-	Agencies        *dataloadgen.Loader[int64, []catalog.ProcedureAgency]
-	LegalDocs       *dataloadgen.Loader[int64, []catalog.LegalDocument]
-	Sector          *dataloadgen.Loader[int64, catalog.Sector]
-	SectorCount     *dataloadgen.Loader[int64, int]
-	Agency          *dataloadgen.Loader[int64, catalog.Agency]
-	Unit            *dataloadgen.Loader[int64, catalog.Unit]
-	UnitChildren    *dataloadgen.Loader[int64, []catalog.Unit]
-	LegalDocument   *dataloadgen.Loader[int64, catalog.LegalDocument]
+	Procedure     *dataloadgen.Loader[int64, catalog.Procedure]
+	Levels        *dataloadgen.Loader[int64, []catalog.LevelCode]
+	Channels      *dataloadgen.Loader[int64, []catalog.Channel]
+	Documents     *dataloadgen.Loader[int64, []catalog.Document]
+	Agencies      *dataloadgen.Loader[int64, []catalog.ProcedureAgency]
+	LegalDocs     *dataloadgen.Loader[int64, []catalog.LegalDocument]
+	Sector        *dataloadgen.Loader[int64, catalog.Sector]
+	SectorCount   *dataloadgen.Loader[int64, int]
+	Agency        *dataloadgen.Loader[int64, catalog.Agency]
+	Unit          *dataloadgen.Loader[int64, catalog.Unit]
+	UnitChildren  *dataloadgen.Loader[int64, []catalog.Unit]
+	LegalDocument *dataloadgen.Loader[int64, catalog.LegalDocument]
+	// Proposal only ever returns the proposals the request's actor may
+	// read (see proposal.go).
+	Proposal        *dataloadgen.Loader[int64, proposal.Proposal]
+	Events          *dataloadgen.Loader[int64, []proposal.Event]
 	authorityLevels func(ctx context.Context) ([]catalog.AuthorityLevel, error)
+	// The rows listed together, batched together (batch.go).
+	procedureGroups groups
+	sectorGroups    groups
+	unitGroups      groups
 }
 
 // batchWait is how long a loader gathers keys before it queries. The
@@ -63,40 +74,47 @@ type Loaders struct {
 // each other.
 const batchWait = 500 * time.Microsecond
 
-// NewLoaders returns fresh loaders for one request.
-func NewLoaders(s Store) *Loaders {
+// NewLoaders returns fresh loaders for one request. A subscription, which
+// lives for hours, passes dataloadgen.WithoutCache() so each event reads
+// fresh data.
+func NewLoaders(s Store, opts ...dataloadgen.Option) *Loaders {
 	byID := func(list func(context.Context, []int64) ([]catalog.Procedure, error)) func(context.Context, []int64) (map[int64]catalog.Procedure, error) {
 		return func(ctx context.Context, ids []int64) (map[int64]catalog.Procedure, error) {
 			rows, err := list(ctx, ids)
 			return index(rows, func(p catalog.Procedure) int64 { return p.ID }), err
 		}
 	}
-	opt := dataloadgen.WithWait(batchWait)
+	opt := append([]dataloadgen.Option{dataloadgen.WithWait(batchWait)}, opts...)
 	l := &Loaders{
-		Procedure:   dataloadgen.NewMappedLoader(byID(s.ProceduresByIDs), opt),
-		Levels:      dataloadgen.NewMappedLoader(s.LevelsByProcedure, opt),
-		Channels:    dataloadgen.NewMappedLoader(s.ChannelsByProcedure, opt),
-		Documents:   dataloadgen.NewMappedLoader(s.DocumentsByProcedure, opt),
-		Agencies:    dataloadgen.NewMappedLoader(s.AgenciesByProcedure, opt),
-		LegalDocs:   dataloadgen.NewMappedLoader(s.LegalDocumentsByProcedure, opt),
-		SectorCount: dataloadgen.NewMappedLoader(s.SectorProcedureCounts, opt),
+		Procedure:   dataloadgen.NewMappedLoader(byID(s.ProceduresByIDs), opt...),
+		Levels:      dataloadgen.NewMappedLoader(s.LevelsByProcedure, opt...),
+		Channels:    dataloadgen.NewMappedLoader(s.ChannelsByProcedure, opt...),
+		Documents:   dataloadgen.NewMappedLoader(s.DocumentsByProcedure, opt...),
+		Agencies:    dataloadgen.NewMappedLoader(s.AgenciesByProcedure, opt...),
+		LegalDocs:   dataloadgen.NewMappedLoader(s.LegalDocumentsByProcedure, opt...),
+		SectorCount: dataloadgen.NewMappedLoader(s.SectorProcedureCounts, opt...),
 		Sector: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Sector, error) {
 			rows, err := s.Sectors(ctx, ids)
 			return index(rows, func(v catalog.Sector) int64 { return v.ID }), err
-		}, opt),
+		}, opt...),
 		Agency: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Agency, error) {
 			rows, err := s.AgenciesByIDs(ctx, ids)
 			return index(rows, func(v catalog.Agency) int64 { return v.ID }), err
-		}, opt),
+		}, opt...),
 		Unit: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Unit, error) {
 			rows, err := s.UnitsByIDs(ctx, ids)
 			return index(rows, func(v catalog.Unit) int64 { return v.ID }), err
-		}, opt),
-		UnitChildren: dataloadgen.NewMappedLoader(s.UnitChildren, opt),
+		}, opt...),
+		UnitChildren: dataloadgen.NewMappedLoader(s.UnitChildren, opt...),
 		LegalDocument: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.LegalDocument, error) {
 			rows, err := s.LegalDocumentsByIDs(ctx, ids)
 			return index(rows, func(v catalog.LegalDocument) int64 { return v.ID }), err
-		}, opt),
+		}, opt...),
+		Proposal: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]proposal.Proposal, error) {
+			rows, err := s.ProposalsByIDs(ctx, visibility(ctx), ids)
+			return index(rows, func(v proposal.Proposal) int64 { return v.ID }), err
+		}, opt...),
+		Events: dataloadgen.NewMappedLoader(s.EventsByProposal, opt...),
 	}
 	// The few authority levels are read once per request, whatever asks.
 	var (

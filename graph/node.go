@@ -41,6 +41,11 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		return nilIfMissing(loadOne(ctx, l.Unit, n))
 	case typeLegalDocument:
 		return nilIfMissing(loadOne(ctx, l.LegalDocument, n))
+	case typeProposal:
+		// The loader returns only the proposals the caller may read
+		// (none without a valid token), so one they may not read is
+		// null, as if it did not exist.
+		return nilIfMissing(loadOne(ctx, l.Proposal, n))
 	}
 	return nil, errs.Errorf(errs.Invalid, "invalid ID %q", id)
 }

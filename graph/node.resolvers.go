@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"tthc/graph/model"
+	"tthc/internal/catalog"
 	"tthc/internal/errs"
 	"tthc/internal/page"
 )
@@ -22,14 +23,20 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	if len(ids) > page.MaxSize {
 		return nil, errs.Fieldf("ids", "at most %d ids at once, got %d", page.MaxSize, len(ids))
 	}
+	r.primeNodes(ctx, ids)
 	out := make([]model.Node, len(ids))
+	var procedures []catalog.Procedure
 	for i, id := range ids {
 		n, err := r.node(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		out[i] = n
+		if p, ok := n.(*catalog.Procedure); ok {
+			procedures = append(procedures, *p)
+		}
 	}
+	loadersFrom(ctx).listedProcedures(procedures)
 	return out, nil
 }
 

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"log/slog"
 
 	"tthc/graph/model"
 	"tthc/internal/catalog"
@@ -12,6 +13,12 @@ import (
 // they decode arguments, call the store or the domain, and encode.
 type Resolver struct {
 	Store Store
+	// Events feeds subscriptions; nil disables them.
+	Events EventSource
+	// Verifier checks the tokens of WebSocket connections; nil refuses
+	// them all.
+	Verifier TokenVerifier
+	Logger   *slog.Logger
 }
 
 func pageArgs(first *int, after *string, last *int, before *string) page.Args {
@@ -62,11 +69,20 @@ func procedureFilter(in *model.ProcedureFilter) (catalog.ProcedureFilter, error)
 
 // procedureConnection lists procedures and counts them only if asked.
 func (r *Resolver) procedureConnection(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (model.ProcedureConnection, error) {
+	args.Summary, args.WithTotal = procedureListHints(ctx)
 	p, err := r.Store.ListProcedures(ctx, f, o, args)
 	if err != nil {
 		return model.ProcedureConnection{}, err
 	}
+	procedures := make([]catalog.Procedure, len(p.Edges))
+	for i, e := range p.Edges {
+		procedures[i] = e.Node
+	}
+	loadersFrom(ctx).listedProcedures(procedures)
 	return model.ProcedureConnection{Page: p, Count: func(ctx context.Context) (int, error) {
+		if p.Total != nil {
+			return *p.Total, nil
+		}
 		return r.Store.CountProcedures(ctx, f)
 	}}, nil
 }

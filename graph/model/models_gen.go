@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"time"
 	"tthc/internal/catalog"
+	"tthc/internal/proposal"
+
+	"github.com/shopspring/decimal"
 )
 
 type AdministrativeUnitEdge struct {
@@ -25,6 +28,124 @@ type AdministrativeUnitFilter struct {
 	ValidOn *time.Time `json:"validOn,omitempty"`
 }
 
+type AdministrativeUnitPayload struct {
+	AdministrativeUnit *catalog.Unit `json:"administrativeUnit,omitempty"`
+	UserErrors         []UserError   `json:"userErrors"`
+}
+
+type ChannelInput struct {
+	Kind               catalog.ChannelKind `json:"kind"`
+	ProcessingTime     *decimal.Decimal    `json:"processingTime,omitempty"`
+	ProcessingTimeUnit *catalog.TimeUnit   `json:"processingTimeUnit,omitempty"`
+	ProcessingTimeText *string             `json:"processingTimeText,omitempty"`
+	FeeText            *string             `json:"feeText,omitempty"`
+	FeeAmount          *decimal.Decimal    `json:"feeAmount,omitempty"`
+	// ISO 4217, e.g. VND; required with feeAmount.
+	FeeCurrency *string `json:"feeCurrency,omitempty"`
+	Description *string `json:"description,omitempty"`
+}
+
+type CostParametersInput struct {
+	ProcessingDays    decimal.Decimal `json:"processingDays"`
+	Fee               decimal.Decimal `json:"fee"`
+	Documents         int             `json:"documents"`
+	ApplicantHours    decimal.Decimal `json:"applicantHours"`
+	HourlyRate        decimal.Decimal `json:"hourlyRate"`
+	TimesPerYear      decimal.Decimal `json:"timesPerYear"`
+	ApplicantsPerYear int             `json:"applicantsPerYear"`
+}
+
+type CreateAdministrativeUnitInput struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// An authority level code: MINISTRY, PROVINCE, DISTRICT, COMMUNE or OTHER.
+	Level             string     `json:"level"`
+	ParentID          *string    `json:"parentId,omitempty"`
+	ValidFrom         time.Time  `json:"validFrom"`
+	ValidTo           *time.Time `json:"validTo,omitempty"`
+	SuccessorID       *string    `json:"successorId,omitempty"`
+	IsCentralReviewer *bool      `json:"isCentralReviewer,omitempty"`
+}
+
+type CreateLegalDocumentInput struct {
+	Number        string             `json:"number"`
+	Title         *string            `json:"title,omitempty"`
+	Type          *LegalDocumentType `json:"type,omitempty"`
+	Issuer        *string            `json:"issuer,omitempty"`
+	IssuedOn      *time.Time         `json:"issuedOn,omitempty"`
+	EffectiveOn   *time.Time         `json:"effectiveOn,omitempty"`
+	ExpiresOn     *time.Time         `json:"expiresOn,omitempty"`
+	Validity      *LegalValidity     `json:"validity,omitempty"`
+	ReviewOutcome *ReviewOutcome     `json:"reviewOutcome,omitempty"`
+}
+
+type CreateProcedureInput struct {
+	// National code, e.g. 1.000080.
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// The sector's name; created when new.
+	Sector *string `json:"sector,omitempty"`
+	// Authority level codes.
+	Levels           []string               `json:"levels"`
+	Type             *string                `json:"type,omitempty"`
+	DecisionNumber   *string                `json:"decisionNumber,omitempty"`
+	Audiences        []string               `json:"audiences,omitempty"`
+	Steps            *string                `json:"steps,omitempty"`
+	Requirements     *string                `json:"requirements,omitempty"`
+	Result           *string                `json:"result,omitempty"`
+	ReceptionAddress *string                `json:"receptionAddress,omitempty"`
+	Status           *catalog.Status        `json:"status,omitempty"`
+	Channels         []ChannelInput         `json:"channels,omitempty"`
+	Documents        []DossierDocumentInput `json:"documents,omitempty"`
+	LegalBasis       []LegalBasisInput      `json:"legalBasis,omitempty"`
+}
+
+type CreateProposalInput struct {
+	ProcedureID string `json:"procedureId"`
+	// The unit whose handling of the procedure the proposal is about, if any; it must handle the procedure.
+	UnitID *string `json:"unitId,omitempty"`
+	// The unit making the proposal: the caller's unit (the default) or a unit under it.
+	ProposingUnitID         *string               `json:"proposingUnitId,omitempty"`
+	Kinds                   []proposal.Kind       `json:"kinds"`
+	Title                   string                `json:"title"`
+	Changes                 *string               `json:"changes,omitempty"`
+	Reasons                 *string               `json:"reasons,omitempty"`
+	Amendments              []LegalAmendmentInput `json:"amendments,omitempty"`
+	ImplementBy             *time.Time            `json:"implementBy,omitempty"`
+	NeedsCentralLegalChange *bool                 `json:"needsCentralLegalChange,omitempty"`
+	Before                  CostParametersInput   `json:"before"`
+	After                   CostParametersInput   `json:"after"`
+}
+
+type CreateProposalPayload struct {
+	Proposal   *proposal.Proposal `json:"proposal,omitempty"`
+	Event      *proposal.Event    `json:"event,omitempty"`
+	UserErrors []UserError        `json:"userErrors"`
+}
+
+// An inclusive range of calendar days (Vietnam time); either end may be open.
+type DateRange struct {
+	From *time.Time `json:"from,omitempty"`
+	To   *time.Time `json:"to,omitempty"`
+}
+
+type DecideProposalInput struct {
+	ID       string            `json:"id"`
+	Version  int               `json:"version"`
+	Decision proposal.Decision `json:"decision"`
+	// Required to reject or return.
+	Comment *string `json:"comment,omitempty"`
+}
+
+type DossierDocumentInput struct {
+	Group        *string `json:"group,omitempty"`
+	Name         string  `json:"name"`
+	Form         *string `json:"form,omitempty"`
+	Originals    *int    `json:"originals,omitempty"`
+	Copies       *int    `json:"copies,omitempty"`
+	QuantityText *string `json:"quantityText,omitempty"`
+}
+
 type DossierFilter struct {
 	// The unit and every unit under it.
 	UnitID       *string  `json:"unitId,omitempty"`
@@ -36,6 +157,17 @@ type DossierFilter struct {
 	From *time.Time `json:"from,omitempty"`
 	// Last day included.
 	To *time.Time `json:"to,omitempty"`
+}
+
+type LegalAmendmentInput struct {
+	DocumentNumber string  `json:"documentNumber"`
+	Articles       *string `json:"articles,omitempty"`
+}
+
+type LegalBasisInput struct {
+	// Number and symbol, e.g. 23/2023/QH15; created in the catalog when new.
+	Number string  `json:"number"`
+	Title  *string `json:"title,omitempty"`
 }
 
 type LegalDocumentEdge struct {
@@ -50,6 +182,11 @@ type LegalDocumentFilter struct {
 	Validity *LegalValidity      `json:"validity,omitempty"`
 }
 
+type LegalDocumentPayload struct {
+	LegalDocument *catalog.LegalDocument `json:"legalDocument,omitempty"`
+	UserErrors    []UserError            `json:"userErrors"`
+}
+
 type LegalDocumentStatsFilter struct {
 	Search        *string             `json:"search,omitempty"`
 	Types         []LegalDocumentType `json:"types,omitempty"`
@@ -59,12 +196,29 @@ type LegalDocumentStatsFilter struct {
 	ReviewedByUnitID *string `json:"reviewedByUnitId,omitempty"`
 }
 
+type MarkImplementedInput struct {
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	// The number of the legal document that put the proposal into effect.
+	LegalDocumentNumber string  `json:"legalDocumentNumber"`
+	Comment             *string `json:"comment,omitempty"`
+}
+
+type Mutation struct {
+}
+
 // Paging information of a connection (Relay cursor connections).
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
 	HasPreviousPage bool    `json:"hasPreviousPage"`
 	StartCursor     *string `json:"startCursor,omitempty"`
 	EndCursor       *string `json:"endCursor,omitempty"`
+}
+
+// Someone who acted on a proposal.
+type Person struct {
+	Subject string `json:"subject"`
+	Name    string `json:"name"`
 }
 
 type ProcedureEdge struct {
@@ -93,7 +247,158 @@ type ProcedureOrder struct {
 	Direction *OrderDirection             `json:"direction,omitempty"`
 }
 
+type ProcedurePayload struct {
+	Procedure  *catalog.Procedure `json:"procedure,omitempty"`
+	UserErrors []UserError        `json:"userErrors"`
+}
+
+type ProposalEdge struct {
+	Cursor string            `json:"cursor"`
+	Node   proposal.Proposal `json:"node"`
+}
+
+type ProposalFilter struct {
+	Statuses []proposal.Status `json:"statuses,omitempty"`
+	// Proposals with any of these kinds.
+	Kinds        []proposal.Kind `json:"kinds,omitempty"`
+	ProcedureIds []string        `json:"procedureIds,omitempty"`
+	// Proposals made by this unit or any unit under it.
+	UnitID *string `json:"unitId,omitempty"`
+	// Proposals made by units of these authority levels (codes such as COMMUNE).
+	Levels []string `json:"levels,omitempty"`
+	// Proposals about procedures of these sectors.
+	SectorIds       []string   `json:"sectorIds,omitempty"`
+	ReviewingUnitID *string    `json:"reviewingUnitId,omitempty"`
+	Created         *DateRange `json:"created,omitempty"`
+	Submitted       *DateRange `json:"submitted,omitempty"`
+	Decided         *DateRange `json:"decided,omitempty"`
+	// Words of the title, changes or reasons, accents optional.
+	Search *string `json:"search,omitempty"`
+}
+
+type ProposalOrder struct {
+	Field     proposal.OrderField `json:"field"`
+	Direction *OrderDirection     `json:"direction,omitempty"`
+}
+
+type ProposalTransitionInput struct {
+	ID      string  `json:"id"`
+	Version int     `json:"version"`
+	Comment *string `json:"comment,omitempty"`
+}
+
+type ProposalTransitionPayload struct {
+	Proposal *proposal.Proposal `json:"proposal,omitempty"`
+	// The transition recorded.
+	Event      *proposal.Event `json:"event,omitempty"`
+	UserErrors []UserError     `json:"userErrors"`
+}
+
 type Query struct {
+}
+
+type SectorPayload struct {
+	Sector     *catalog.Sector `json:"sector,omitempty"`
+	UserErrors []UserError     `json:"userErrors"`
+}
+
+type Subscription struct {
+}
+
+type UnitProceduresInput struct {
+	UnitID       string   `json:"unitId"`
+	ProcedureIds []string `json:"procedureIds"`
+}
+
+type UnitProceduresPayload struct {
+	AdministrativeUnit *catalog.Unit `json:"administrativeUnit,omitempty"`
+	// How many procedures were added or removed.
+	Changed    int         `json:"changed"`
+	UserErrors []UserError `json:"userErrors"`
+}
+
+// Fields left out keep their value.
+type UpdateAdministrativeUnitInput struct {
+	ID                string     `json:"id"`
+	Name              *string    `json:"name,omitempty"`
+	Level             *string    `json:"level,omitempty"`
+	ParentID          *string    `json:"parentId,omitempty"`
+	ValidFrom         *time.Time `json:"validFrom,omitempty"`
+	ValidTo           *time.Time `json:"validTo,omitempty"`
+	SuccessorID       *string    `json:"successorId,omitempty"`
+	IsCentralReviewer *bool      `json:"isCentralReviewer,omitempty"`
+}
+
+// Fields left out keep their value.
+type UpdateLegalDocumentInput struct {
+	ID            string             `json:"id"`
+	Number        *string            `json:"number,omitempty"`
+	Title         *string            `json:"title,omitempty"`
+	Type          *LegalDocumentType `json:"type,omitempty"`
+	Issuer        *string            `json:"issuer,omitempty"`
+	IssuedOn      *time.Time         `json:"issuedOn,omitempty"`
+	EffectiveOn   *time.Time         `json:"effectiveOn,omitempty"`
+	ExpiresOn     *time.Time         `json:"expiresOn,omitempty"`
+	Validity      *LegalValidity     `json:"validity,omitempty"`
+	ReviewOutcome *ReviewOutcome     `json:"reviewOutcome,omitempty"`
+}
+
+// Fields left out keep their value; a list given replaces the whole list.
+type UpdateProcedureInput struct {
+	ID               string                 `json:"id"`
+	Name             *string                `json:"name,omitempty"`
+	Sector           *string                `json:"sector,omitempty"`
+	Levels           []string               `json:"levels,omitempty"`
+	Type             *string                `json:"type,omitempty"`
+	DecisionNumber   *string                `json:"decisionNumber,omitempty"`
+	Audiences        []string               `json:"audiences,omitempty"`
+	Steps            *string                `json:"steps,omitempty"`
+	Requirements     *string                `json:"requirements,omitempty"`
+	Result           *string                `json:"result,omitempty"`
+	ReceptionAddress *string                `json:"receptionAddress,omitempty"`
+	Status           *catalog.Status        `json:"status,omitempty"`
+	Channels         []ChannelInput         `json:"channels,omitempty"`
+	Documents        []DossierDocumentInput `json:"documents,omitempty"`
+	LegalBasis       []LegalBasisInput      `json:"legalBasis,omitempty"`
+}
+
+// Fields left out keep their value.
+type UpdateProposalInput struct {
+	ID      string          `json:"id"`
+	Version int             `json:"version"`
+	UnitID  *string         `json:"unitId,omitempty"`
+	Kinds   []proposal.Kind `json:"kinds,omitempty"`
+	Title   *string         `json:"title,omitempty"`
+	Changes *string         `json:"changes,omitempty"`
+	Reasons *string         `json:"reasons,omitempty"`
+	// Replaces the list when given.
+	Amendments              []LegalAmendmentInput `json:"amendments,omitempty"`
+	ImplementBy             *time.Time            `json:"implementBy,omitempty"`
+	NeedsCentralLegalChange *bool                 `json:"needsCentralLegalChange,omitempty"`
+	Before                  *CostParametersInput  `json:"before,omitempty"`
+	After                   *CostParametersInput  `json:"after,omitempty"`
+}
+
+type UpdateProposalPayload struct {
+	Proposal   *proposal.Proposal `json:"proposal,omitempty"`
+	UserErrors []UserError        `json:"userErrors"`
+}
+
+type UpdateSectorInput struct {
+	ID string `json:"id"`
+	// The owning ministry (a unit of level MINISTRY); null clears it.
+	MinistryUnitID *string `json:"ministryUnitId,omitempty"`
+}
+
+// A problem with a mutation's input or with the state it would change, which
+// the caller can fix. `code` is BAD_USER_INPUT, NOT_FOUND or CONFLICT (the
+// proposal changed since the client read it: reload and retry). Missing or
+// insufficient rights are top-level errors (UNAUTHENTICATED, FORBIDDEN).
+type UserError struct {
+	// The input field at fault, as a path such as input.title; null when the whole input is.
+	Field   *string `json:"field,omitempty"`
+	Message string  `json:"message"`
+	Code    string  `json:"code"`
 }
 
 type LegalDocumentType string

@@ -16,6 +16,9 @@ type AuthorityLevel struct {
 type Sector struct {
 	ID   int64
 	Name string
+	// MinistryUnitID is the ministry that owns the sector, if known: it
+	// reviews provinces' proposals that need a central legal change.
+	MinistryUnitID *int64
 }
 
 // Agency is a state body that procedures name in some role.
@@ -37,6 +40,9 @@ type Unit struct {
 	ValidFrom   time.Time
 	ValidTo     *time.Time
 	SuccessorID *int64
+	// IsCentralReviewer marks the central reviewing unit (the Prime
+	// Minister's office), which reviews ministries' proposals.
+	IsCentralReviewer bool
 }
 
 // LegalDocument is a legal normative document that procedures rest on.

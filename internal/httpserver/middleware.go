@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -124,6 +125,20 @@ func limitBody(w http.ResponseWriter, r *http.Request, max int64) bool {
 		return false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	return true
+}
+
+// jsonBody answers 415 to a POST whose body is not JSON, the only kind the
+// GraphQL endpoint reads; gqlgen would answer 400 in plain text without an
+// error code. It reports whether the request may go on.
+func jsonBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return true
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "send the request as application/json")
+		return false
+	}
 	return true
 }
 

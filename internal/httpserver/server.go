@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 
 	"tthc/graph"
+	"tthc/internal/auth"
 	"tthc/internal/postgres"
 )
 
@@ -20,12 +21,24 @@ type Config struct {
 	DB             *postgres.DB
 	RequestTimeout time.Duration
 	MaxBodyBytes   int64
+	// Verifier checks bearer tokens; nil refuses every token (anonymous
+	// callers still read the public catalog).
+	Verifier *auth.Verifier
+	// Broker feeds GraphQL subscriptions; nil disables them.
+	Broker *postgres.Broker
 }
 
 // NewServer returns the service's handler with all its routes.
 func NewServer(cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	resolver := &graph.Resolver{Store: cfg.DB}
+	resolver := &graph.Resolver{Store: cfg.DB, Logger: cfg.Logger}
+	// Typed nils must not become non-nil interfaces.
+	if cfg.Verifier != nil {
+		resolver.Verifier = cfg.Verifier
+	}
+	if cfg.Broker != nil {
+		resolver.Events = cfg.Broker
+	}
 	mux.Handle("/graphql", graphqlMiddleware(cfg, graph.NewHandler(resolver, cfg.Logger)))
 	mux.Handle("GET /{$}", playground.Handler("tthc — thủ tục hành chính", "/graphql"))
 	mux.Handle("GET /export/procedures.csv", exportProcedures(cfg.DB, cfg.Logger))
@@ -53,13 +66,28 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use GET for queries or POST")
 			return
 		}
-		if !limitBody(w, r, cfg.MaxBodyBytes) {
+		if !jsonBody(w, r) || !limitBody(w, r, cfg.MaxBodyBytes) {
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
-		defer cancel()
+		ctx := r.Context()
+		// A WebSocket carries subscriptions for hours: no request
+		// deadline (each statement still has statement_timeout).
+		if r.Header.Get("Upgrade") == "" {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, cfg.RequestTimeout)
+			defer cancel()
+		}
+		ctx = graph.Authenticate(ctx, verifier(cfg), r.Header.Get("Authorization"))
 		ctx = graph.WithLoaders(ctx, cfg.DB)
 		ctx, counter := postgres.WithCounter(ctx)
 		next.ServeHTTP(&statementHeader{ResponseWriter: w, count: counter.Load}, r.WithContext(ctx))
 	})
+}
+
+// verifier returns cfg.Verifier as an interface that is nil when it is.
+func verifier(cfg Config) graph.TokenVerifier {
+	if cfg.Verifier == nil {
+		return nil
+	}
+	return cfg.Verifier
 }

@@ -53,6 +53,19 @@ type Args struct {
 	After  *string
 	Last   *int
 	Before *string
+
+	// Hints from the API layer, which knows what the client selected,
+	// that let a store do less work. They never change which rows come
+	// back or in what order.
+	//
+	// Summary: the reader shows none of the long texts of a row (for a
+	// procedure its steps, requirements, result and raw page text), so
+	// the store may leave them empty.
+	Summary bool
+	// WithTotal: the reader wants the number of all matching rows too; a
+	// store that can count them in the statement that reads the page sets
+	// Page.Total.
+	WithTotal bool
 }
 
 // Request is a validated page request.
@@ -123,4 +136,7 @@ type Edge[T any] struct {
 type Page[T any] struct {
 	Edges []Edge[T]
 	Info  Info
+	// Total is the number of all matching rows, when the store counted
+	// them with the page (Args.WithTotal); nil otherwise.
+	Total *int
 }

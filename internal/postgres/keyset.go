@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"tthc/internal/errs"
 	"tthc/internal/page"
 )
@@ -16,7 +18,8 @@ type keyKind int
 const (
 	textKey keyKind = iota
 	intKey
-	timeKey
+	timeKey // a timestamptz
+	numKey  // numeric, e.g. money
 )
 
 // sortKey is one sort key: a SQL expression (never user text) and its type.
@@ -47,7 +50,15 @@ func (o ordering) exprs(idExpr string) []string {
 func (o ordering) cursorKeys() string {
 	parts := make([]string, len(o.keys))
 	for i, k := range o.keys {
-		parts[i] = k.expr + "::text"
+		switch k.kind {
+		case timeKey:
+			// timestamptz::text follows the session's TimeZone, which
+			// may have an offset such as +05:30 that page() could not
+			// read back; UTC in a fixed form does not depend on it.
+			parts[i] = `to_char(` + k.expr + ` AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+		default:
+			parts[i] = k.expr + "::text"
+		}
 	}
 	return "ARRAY[" + strings.Join(parts, ", ") + "]::text[]"
 }
@@ -71,9 +82,23 @@ func (o ordering) page(args page.Args) (page.Request, error) {
 			var err error
 			switch o.keys[i].kind {
 			case intKey:
-				_, err = strconv.Atoi(v)
+				// The integer keys are int4 expressions (a tier, a
+				// length): a larger value would fail in the database.
+				_, err = strconv.ParseInt(v, 10, 32)
 			case timeKey:
-				_, err = time.Parse("2006-01-02 15:04:05.999999-07", v)
+				// Go reads years 0 and offsets up to 24 hours that
+				// PostgreSQL refuses; the key goes on in UTC, within
+				// the years both accept.
+				var t time.Time
+				t, err = time.Parse(time.RFC3339Nano, v)
+				if t = t.UTC(); err == nil && (t.Year() < 1 || t.Year() > 9999) {
+					err = errs.Errorf(errs.Invalid, "time out of range")
+				}
+				if err == nil {
+					c.Keys[i] = t.Format(time.RFC3339Nano)
+				}
+			case numKey:
+				_, err = decimal.NewFromString(v)
 			}
 			if err != nil || strings.ContainsRune(v, 0) {
 				return req, errs.Errorf(errs.Invalid, "invalid cursor %q", c.Encode())

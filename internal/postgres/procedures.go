@@ -36,6 +36,7 @@ type procedureRow struct {
 	CreatedAt       time.Time      `db:"created_at"`
 	UpdatedAt       time.Time      `db:"updated_at"`
 	CursorKeys      pq.StringArray `db:"cursor_keys"`
+	Total           *int           `db:"total_count"`
 }
 
 func (r procedureRow) procedure() catalog.Procedure {
@@ -126,7 +127,22 @@ type procedureListQuery struct {
 	args []any
 	ord  ordering
 	req  page.Request
+	// withTotal: the statement counts all matching rows (total_count)
+	withTotal bool
 }
+
+// procedureSummaryColumns are procedureColumns with the long texts left
+// empty, for pages whose reader shows none of them (page.Args.Summary).
+// Reading, sorting and sending the raw page text and the other long texts
+// of every candidate row was most of the cost of a search page.
+var procedureSummaryColumns = strings.NewReplacer(
+	"p.steps,", "'' AS steps,",
+	"p.requirements,", "'' AS requirements,",
+	"p.result,", "'' AS result,",
+	"p.reception_address,", "'' AS reception_address,",
+	"p.related_text,", "'' AS related_text,",
+	"p.raw_text,", "'' AS raw_text,",
+).Replace(procedureColumns)
 
 func listProceduresQuery(f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (procedureListQuery, error) {
 	w := procedureWhere(f)
@@ -139,9 +155,20 @@ func listProceduresQuery(f catalog.ProcedureFilter, o catalog.ProcedureOrder, ar
 		return procedureListQuery{}, err
 	}
 	tail := ord.apply(w, req, "p.id")
-	q := `SELECT ` + procedureColumns + `, ` + ord.cursorKeys() + ` AS cursor_keys
+	cols := procedureColumns
+	if args.Summary {
+		cols = procedureSummaryColumns
+	}
+	// Without a cursor the page's statement sees every matching row, so
+	// it counts them too (the sort reads them all anyway) and the total
+	// costs no statement of its own.
+	withTotal := args.WithTotal && req.After == nil && req.Before == nil
+	if withTotal {
+		cols += `, count(*) OVER () AS total_count`
+	}
+	q := `SELECT ` + cols + `, ` + ord.cursorKeys() + ` AS cursor_keys
 		FROM procedures p ` + w.sql() + ` ` + tail
-	return procedureListQuery{sql: q, args: w.args, ord: ord, req: req}, nil
+	return procedureListQuery{sql: q, args: w.args, ord: ord, req: req, withTotal: withTotal}, nil
 }
 
 // ListProcedures returns one page of procedures matching f in order o.
@@ -154,6 +181,13 @@ func (d *DB) ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o ca
 	var rows []procedureRow
 	if err := sel(ctx, d.db, &rows, q.sql, q.args...); err != nil {
 		return out, err
+	}
+	if q.withTotal {
+		total := 0
+		if len(rows) > 0 && rows[0].Total != nil {
+			total = *rows[0].Total
+		}
+		out.Total = &total
 	}
 	rows, more := trim(rows, q.req)
 	out.Info = page.InfoFor(q.req, more)

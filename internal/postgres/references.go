@@ -32,7 +32,7 @@ func (d *DB) AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, err
 // is nil, by name.
 func (d *DB) Sectors(ctx context.Context, ids []int64) ([]catalog.Sector, error) {
 	var out []catalog.Sector
-	q := `SELECT id AS "id", name AS "name" FROM sectors`
+	q := `SELECT id AS "id", name AS "name", ministry_unit_id AS "ministryunitid" FROM sectors`
 	var args []any
 	if ids != nil {
 		q += ` WHERE id = ANY($1)`
@@ -72,15 +72,17 @@ type unitRow struct {
 	ValidFrom   time.Time      `db:"valid_from"`
 	ValidTo     *time.Time     `db:"valid_to"`
 	SuccessorID *int64         `db:"successor_id"`
+	Central     bool           `db:"is_central_reviewer"`
 	CursorKeys  pq.StringArray `db:"cursor_keys"`
 }
 
 func (r unitRow) unit() catalog.Unit {
 	return catalog.Unit{ID: r.ID, Code: r.Code, Name: r.Name, Level: catalog.LevelCode(r.Level),
-		ParentID: r.ParentID, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, SuccessorID: r.SuccessorID}
+		ParentID: r.ParentID, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, SuccessorID: r.SuccessorID,
+		IsCentralReviewer: r.Central}
 }
 
-const unitColumns = `u.id, u.code, u.name, u.level_code, u.parent_id, u.valid_from, u.valid_to, u.successor_id`
+const unitColumns = `u.id, u.code, u.name, u.level_code, u.parent_id, u.valid_from, u.valid_to, u.successor_id, u.is_central_reviewer`
 
 // UnitsByIDs returns the administrative units with the given ids.
 func (d *DB) UnitsByIDs(ctx context.Context, ids []int64) ([]catalog.Unit, error) {

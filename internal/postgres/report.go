@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lib/pq"
@@ -33,32 +34,10 @@ type groupRow struct {
 // keys" for the dimensions asked, ordered by the labels.
 func grouped(ctx context.Context, q queryer, dims map[report.Dimension]groupDim, by []report.Dimension,
 	from string, w *where, measures []string) ([]groupRow, error) {
-	if len(by) == 0 {
-		return nil, errs.Fieldf("groupBy", "name at least one dimension")
+	query, err := groupedSQL(dims, by, from, w, measures)
+	if err != nil {
+		return nil, err
 	}
-	var sel, group, order, joins []string
-	seen := map[report.Dimension]bool{}
-	for i, d := range by {
-		g, ok := dims[d]
-		if !ok {
-			return nil, errs.Fieldf("groupBy", "cannot group by %s here", d)
-		}
-		if seen[d] {
-			return nil, errs.Fieldf("groupBy", "%s is named twice", d)
-		}
-		seen[d] = true
-		if g.join != "" && !contains(joins, g.join) {
-			joins = append(joins, g.join)
-		}
-		sel = append(sel, fmt.Sprintf("(%s)::text AS k%d, (%s)::bigint AS i%d, coalesce((%s)::text, '') AS l%d", g.key, i, g.id, i, g.label, i))
-		group = append(group, fmt.Sprintf("k%d, i%d, l%d", i, i, i))
-		order = append(order, fmt.Sprintf("k%d NULLS LAST, l%d, i%d NULLS LAST", i, i, i))
-	}
-	for i, m := range measures {
-		sel = append(sel, fmt.Sprintf("(%s)::text AS m%d", m, i))
-	}
-	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + " " + strings.Join(joins, " ") + " " + w.sql() +
-		" GROUP BY " + strings.Join(group, ", ") + " ORDER BY " + strings.Join(order, ", ")
 	count(ctx)
 	rows, err := q.QueryxContext(ctx, query, w.args...)
 	if err != nil {
@@ -90,6 +69,36 @@ func grouped(ctx context.Context, q queryer, dims map[report.Dimension]groupDim,
 	return out, rows.Err()
 }
 
+// groupedSQL builds the statement that grouped runs.
+func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from string, w *where, measures []string) (string, error) {
+	if len(by) == 0 {
+		return "", errs.Fieldf("groupBy", "name at least one dimension")
+	}
+	var sel, group, order, joins []string
+	seen := map[report.Dimension]bool{}
+	for i, d := range by {
+		g, ok := dims[d]
+		if !ok {
+			return "", errs.Fieldf("groupBy", "cannot group by %s here", d)
+		}
+		if seen[d] {
+			return "", errs.Fieldf("groupBy", "%s is named twice", d)
+		}
+		seen[d] = true
+		if g.join != "" && !contains(joins, g.join) {
+			joins = append(joins, g.join)
+		}
+		sel = append(sel, fmt.Sprintf("(%s)::text AS k%d, (%s)::bigint AS i%d, coalesce((%s)::text, '') AS l%d", g.key, i, g.id, i, g.label, i))
+		group = append(group, fmt.Sprintf("k%d, i%d, l%d", i, i, i))
+		order = append(order, fmt.Sprintf("k%d NULLS LAST, l%d, i%d NULLS LAST", i, i, i))
+	}
+	for i, m := range measures {
+		sel = append(sel, fmt.Sprintf("(%s)::text AS m%d", m, i))
+	}
+	return "SELECT " + strings.Join(sel, ", ") + " FROM " + from + " " + strings.Join(joins, " ") + " " + w.sql() +
+		" GROUP BY " + strings.Join(group, ", ") + " ORDER BY " + strings.Join(order, ", "), nil
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -100,10 +109,7 @@ func contains(list []string, s string) bool {
 }
 
 // unitSubtree is a condition that col is the unit $n or a unit under it.
-const unitSubtree = `%s IN (WITH RECURSIVE sub AS (
-		SELECT id FROM administrative_units WHERE id = %s
-		UNION ALL SELECT u.id FROM administrative_units u JOIN sub ON u.parent_id = sub.id)
-	SELECT id FROM sub)`
+const unitSubtree = `%s IN (SELECT id FROM unit_subtree(%s))`
 
 // periodDims are the time dimensions over a date column.
 func periodDims(col string) map[report.Dimension]groupDim {
@@ -114,29 +120,92 @@ func periodDims(col string) map[report.Dimension]groupDim {
 	}
 }
 
-var dossierDims = func() map[report.Dimension]groupDim {
-	m := periodDims("d.period")
-	m[report.ByUnit] = groupDim{key: "NULL", id: "du.id", label: "du.name"}
-	m[report.ByProcedure] = groupDim{key: "p.code", id: "p.id", label: "p.name"}
-	m[report.BySector] = groupDim{join: "LEFT JOIN sectors gs ON gs.id = p.sector_id", key: "NULL", id: "gs.id", label: "gs.name"}
-	m[report.ByLevel] = groupDim{join: "JOIN authority_levels gl ON gl.code = du.level_code", key: "gl.code", id: "NULL", label: "gl.name"}
-	return m
-}()
+// dossierSource is a table that dossier statistics can be read from:
+// the base table or one of its rollups (migrations/00005), with the
+// dimensions it can group by and the columns its filters use.
+type dossierSource struct {
+	from      string
+	dims      map[report.Dimension]groupDim
+	levelCol  string // the level of the receiving unit
+	sectorCol string
+}
 
-// DossierStats sums one-stop desk statistics by the dimensions asked.
-func (d *DB) DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) ([]report.DossierBucket, error) {
+var (
+	// dossierBase answers everything, crossing units with procedures.
+	dossierBase = dossierSource{
+		from: "dossier_stats d JOIN procedures p ON p.id = d.procedure_id JOIN administrative_units du ON du.id = d.unit_id",
+		dims: func() map[report.Dimension]groupDim {
+			m := periodDims("d.period")
+			m[report.ByUnit] = groupDim{key: "NULL", id: "du.id", label: "du.name"}
+			m[report.ByProcedure] = groupDim{key: "p.code", id: "p.id", label: "p.name"}
+			m[report.BySector] = groupDim{join: "LEFT JOIN sectors gs ON gs.id = p.sector_id", key: "NULL", id: "gs.id", label: "gs.name"}
+			m[report.ByLevel] = groupDim{join: "JOIN authority_levels gl ON gl.code = du.level_code", key: "gl.code", id: "NULL", label: "gl.name"}
+			return m
+		}(),
+		levelCol:  "du.level_code",
+		sectorCol: "p.sector_id",
+	}
+	// dossierByUnit answers questions about units, levels and periods.
+	dossierByUnit = dossierSource{
+		from: "dossier_unit_months d JOIN administrative_units du ON du.id = d.unit_id",
+		dims: func() map[report.Dimension]groupDim {
+			m := periodDims("d.period")
+			m[report.ByUnit] = groupDim{key: "NULL", id: "du.id", label: "du.name"}
+			m[report.ByLevel] = groupDim{join: "JOIN authority_levels gl ON gl.code = du.level_code", key: "gl.code", id: "NULL", label: "gl.name"}
+			return m
+		}(),
+		levelCol: "du.level_code",
+	}
+	// dossierByProcedure answers questions about procedures, sectors,
+	// levels and periods.
+	dossierByProcedure = dossierSource{
+		from: "dossier_procedure_months d JOIN procedures p ON p.id = d.procedure_id",
+		dims: func() map[report.Dimension]groupDim {
+			m := periodDims("d.period")
+			m[report.ByProcedure] = groupDim{key: "p.code", id: "p.id", label: "p.name"}
+			m[report.BySector] = groupDim{join: "LEFT JOIN sectors gs ON gs.id = p.sector_id", key: "NULL", id: "gs.id", label: "gs.name"}
+			m[report.ByLevel] = groupDim{join: "JOIN authority_levels gl ON gl.code = d.level_code", key: "gl.code", id: "NULL", label: "gl.name"}
+			return m
+		}(),
+		levelCol:  "d.level_code",
+		sectorCol: "p.sector_id",
+	}
+)
+
+// dossierSourceFor picks the smallest source that answers f and by: a
+// rollup unless the question crosses a unit with a procedure or sector.
+func dossierSourceFor(f report.DossierFilter, by []report.Dimension) dossierSource {
+	needUnit := f.UnitID != nil || f.WithinUnitCode != "" || slices.Contains(by, report.ByUnit)
+	needProcedure := len(f.ProcedureIDs) > 0 || len(f.SectorIDs) > 0 ||
+		slices.Contains(by, report.ByProcedure) || slices.Contains(by, report.BySector)
+	switch {
+	case !needProcedure:
+		return dossierByUnit
+	case !needUnit:
+		return dossierByProcedure
+	}
+	return dossierBase
+}
+
+// dossierStatsQuery returns the source, the conditions and the measures
+// of a dossier statistics query.
+func dossierStatsQuery(f report.DossierFilter, by []report.Dimension) (dossierSource, *where, []string) {
+	src := dossierSourceFor(f, by)
 	w := &where{}
 	if f.UnitID != nil {
 		w.add(fmt.Sprintf(unitSubtree, "d.unit_id", "%s"), *f.UnitID)
+	}
+	if f.WithinUnitCode != "" {
+		w.add(`d.unit_id IN (SELECT id FROM unit_subtree(`+actorUnitID+`))`, f.WithinUnitCode)
 	}
 	if len(f.ProcedureIDs) > 0 {
 		w.add(`d.procedure_id = ANY(%s)`, pq.Array(f.ProcedureIDs))
 	}
 	if len(f.SectorIDs) > 0 {
-		w.add(`p.sector_id = ANY(%s)`, pq.Array(f.SectorIDs))
+		w.add(src.sectorCol+` = ANY(%s)`, pq.Array(f.SectorIDs))
 	}
 	if len(f.Levels) > 0 {
-		w.add(`du.level_code = ANY(%s)`, pq.Array(f.Levels))
+		w.add(src.levelCol+` = ANY(%s)`, pq.Array(f.Levels))
 	}
 	if f.From != nil {
 		w.add(`d.period >= date_trunc('month', %s::date)`, *f.From)
@@ -144,9 +213,13 @@ func (d *DB) DossierStats(ctx context.Context, f report.DossierFilter, by []repo
 	if f.To != nil {
 		w.add(`d.period <= %s::date`, *f.To)
 	}
-	rows, err := grouped(ctx, d.db, dossierDims, by,
-		"dossier_stats d JOIN procedures p ON p.id = d.procedure_id JOIN administrative_units du ON du.id = d.unit_id", w,
-		[]string{"sum(d.received)", "sum(d.received_online)", "sum(d.resolved_on_time)", "sum(d.resolved_late)", "sum(d.pending)"})
+	return src, w, []string{"sum(d.received)", "sum(d.received_online)", "sum(d.resolved_on_time)", "sum(d.resolved_late)", "sum(d.pending)"}
+}
+
+// DossierStats sums one-stop desk statistics by the dimensions asked.
+func (d *DB) DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) ([]report.DossierBucket, error) {
+	src, w, measures := dossierStatsQuery(f, by)
+	rows, err := grouped(ctx, d.db, src.dims, by, src.from, w, measures)
 	if err != nil {
 		return nil, err
 	}

@@ -59,6 +59,9 @@ type DossierFilter struct {
 	SectorIDs    []int64
 	Levels       []string
 	From, To     *time.Time // periods within [From, To], by month
+	// WithinUnitCode, when set, keeps the units of that code's subtree:
+	// what an officer or reviewer of that unit may see.
+	WithinUnitCode string
 }
 
 // DossierBucket sums the dossier statistics of one group.

@@ -1,0 +1,54 @@
+-- Bench-only objects, applied by bench/run.sh to the bench database after
+-- the migrations. Nothing here is part of the application's schema.
+
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+
+-- PostGraphile can only filter a table by equality on its columns
+-- (`condition`), so S1's accent-insensitive prefix search and level filter
+-- are given to it as this function, which PostGraphile exposes as
+-- Query.searchProcedures. It is the same WHERE and ORDER BY as our server's
+-- ListProcedures with a search, a level filter and the default RELEVANCE
+-- order (internal/postgres/procedures.go), written as one SQL function.
+CREATE SCHEMA IF NOT EXISTS bench;
+
+CREATE OR REPLACE FUNCTION bench.search_procedures(search text, levels text[] DEFAULT NULL)
+RETURNS SETOF public.procedures
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT p.*
+	FROM (SELECT array_remove(regexp_split_to_array(btrim(search), '[^[:alnum:].]+'), '') AS terms,
+	             btrim(search) AS code) s
+	CROSS JOIN LATERAL (SELECT array_to_string(s.terms, ' ') AS words) w
+	JOIN public.procedures p ON
+		(p.search_vector @@ (SELECT to_tsquery('simple', string_agg(quote_literal(public.vn_fold(t)) || ':*', ' & ')) FROM unnest(s.terms) t)
+		 OR p.code LIKE replace(replace(replace(s.code, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+	WHERE levels IS NULL
+	   OR EXISTS (SELECT 1 FROM public.procedure_levels pl WHERE pl.procedure_id = p.id AND pl.level_code = ANY(levels))
+	ORDER BY
+		(CASE
+			WHEN p.code = s.code OR p.name_core = public.vn_fold(w.words) THEN 0
+			WHEN p.code LIKE replace(replace(replace(s.code, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+			  OR p.name_core LIKE public.vn_fold(w.words) || '%' THEN 1
+			WHEN p.name_words LIKE '%' || public.vn_fold(w.words) || '%' THEN 2
+			ELSE 3 END),
+		length(p.name_words), p.name_key, p.id
+$$;
+
+-- S4's grouping for PostGraphile: proposals by the level of the proposing
+-- unit and status, created since a day (Vietnam time). Created only when
+-- the proposal tables exist.
+DO $do$
+BEGIN
+	IF to_regclass('public.proposals') IS NOT NULL THEN
+		EXECUTE $f$
+		CREATE OR REPLACE FUNCTION bench.proposal_stats("from" date)
+		RETURNS TABLE (level text, status text, count bigint)
+		LANGUAGE sql STABLE PARALLEL SAFE AS $$
+			SELECT u.level_code, p.status, count(*)
+			FROM public.proposals p JOIN public.administrative_units u ON u.id = p.proposing_unit_id
+			WHERE p.created_at >= ("from"::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')
+			GROUP BY 1, 2 ORDER BY 1, 2
+		$$
+		$f$;
+	END IF;
+END
+$do$;

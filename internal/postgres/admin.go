@@ -1,0 +1,328 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"tthc/internal/catalog"
+	"tthc/internal/errs"
+)
+
+// Catalog maintenance by administrators. Each write runs in one
+// transaction; refusals by the database's checks become user errors.
+
+// UnitByCode returns the unit with code, or a NotFound error.
+func (d *DB) UnitByCode(ctx context.Context, code string) (catalog.Unit, error) {
+	var r unitRow
+	err := get(ctx, d.db, &r, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u WHERE u.code = $1`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return catalog.Unit{}, errs.Errorf(errs.NotFound, "no administrative unit with code %q", code)
+	}
+	return r.unit(), err
+}
+
+func unitByID(ctx context.Context, q queryer, id int64) (catalog.Unit, error) {
+	var r unitRow
+	err := get(ctx, q, &r, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u WHERE u.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return catalog.Unit{}, &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such administrative unit"}
+	}
+	return r.unit(), err
+}
+
+func onlineIn(channels []catalog.Channel) bool {
+	for _, c := range channels {
+		if c.Kind == catalog.ChannelOnline {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateProcedure adds a procedure to the catalog; its code must be new.
+func (d *DB) CreateProcedure(ctx context.Context, dr catalog.ProcedureDraft) (catalog.Procedure, error) {
+	dr.Procedure.OnlineAvailable = onlineIn(dr.Channels)
+	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
+		var exists bool
+		if err := get(ctx, tx, &exists, `SELECT EXISTS (SELECT 1 FROM procedures WHERE code = $1)`, dr.Procedure.Code); err != nil {
+			return err
+		}
+		if exists {
+			return &errs.Error{Code: errs.Conflict, Field: "input.code", Message: fmt.Sprintf("a procedure with code %q exists", dr.Procedure.Code)}
+		}
+		// An administrator's record has no import digest: the next import
+		// of the same code from the portal replaces it.
+		_, err := saveProcedure(ctx, tx, dr, "")
+		return err
+	})
+	if err != nil {
+		return catalog.Procedure{}, dataError(err)
+	}
+	return d.ProcedureByCode(ctx, dr.Procedure.Code)
+}
+
+// UpdateProcedure applies p to procedure id.
+func (d *DB) UpdateProcedure(ctx context.Context, id int64, p catalog.ProcedurePatch) (catalog.Procedure, error) {
+	var code string
+	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := get(ctx, tx, &code, `SELECT code FROM procedures WHERE id = $1 FOR UPDATE`, id); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such procedure"}
+			}
+			return err
+		}
+		var sectorID *int64
+		if p.Sector != nil && *p.Sector != "" {
+			id, err := upsertName(ctx, tx, "sectors", strings.TrimSpace(*p.Sector))
+			if err != nil {
+				return err
+			}
+			sectorID = &id
+		}
+		var audiences any
+		if p.Audiences != nil {
+			audiences = pq.Array(nonNil(*p.Audiences))
+		}
+		var status *string
+		if p.Status != nil {
+			s := string(*p.Status)
+			status = &s
+		}
+		var online *bool
+		if p.Channels != nil {
+			o := onlineIn(*p.Channels)
+			online = &o
+		}
+		if _, err := exec(ctx, tx, `
+			UPDATE procedures SET name = coalesce($2, name),
+				sector_id = CASE WHEN $3::boolean THEN $4 ELSE sector_id END,
+				procedure_type = coalesce($5, procedure_type), decision_number = coalesce($6, decision_number),
+				audiences = coalesce($7, audiences), steps = coalesce($8, steps),
+				requirements = coalesce($9, requirements), result = coalesce($10, result),
+				reception_address = coalesce($11, reception_address), status = coalesce($12, status),
+				online_available = coalesce($13, online_available), updated_at = now()
+			WHERE id = $1`,
+			id, p.Name, p.Sector != nil, sectorID, p.Type, p.DecisionNumber, audiences, p.Steps,
+			p.Requirements, p.Result, p.ReceptionAddr, status, online); err != nil {
+			return err
+		}
+		// Each list given replaces the stored one.
+		var parts catalog.ProcedureDraft
+		replace := func(table string) error {
+			_, err := exec(ctx, tx, `DELETE FROM `+table+` WHERE procedure_id = $1`, id)
+			return err
+		}
+		if p.Levels != nil {
+			parts.Levels = *p.Levels
+			if err := replace("procedure_levels"); err != nil {
+				return err
+			}
+		}
+		if p.Channels != nil {
+			parts.Channels = *p.Channels
+			if err := replace("procedure_channels"); err != nil {
+				return err
+			}
+		}
+		if p.Documents != nil {
+			parts.Documents = *p.Documents
+			if err := replace("procedure_documents"); err != nil {
+				return err
+			}
+		}
+		if p.LegalBasis != nil {
+			parts.LegalBasis = *p.LegalBasis
+			if err := replace("procedure_legal_documents"); err != nil {
+				return err
+			}
+		}
+		return saveParts(ctx, tx, id, parts)
+	})
+	if err != nil {
+		return catalog.Procedure{}, dataError(err)
+	}
+	return d.ProcedureByCode(ctx, code)
+}
+
+// CreateUnit adds an administrative unit; its code must be new.
+func (d *DB) CreateUnit(ctx context.Context, u catalog.Unit) (catalog.Unit, error) {
+	var out catalog.Unit
+	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
+		var exists bool
+		if err := get(ctx, tx, &exists, `SELECT EXISTS (SELECT 1 FROM administrative_units WHERE code = $1)`, u.Code); err != nil {
+			return err
+		}
+		if exists {
+			return &errs.Error{Code: errs.Conflict, Field: "input.code", Message: fmt.Sprintf("a unit with code %q exists", u.Code)}
+		}
+		var id int64
+		if err := get(ctx, tx, &id, `
+			INSERT INTO administrative_units (code, name, level_code, parent_id, valid_from, valid_to, successor_id, is_central_reviewer)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			u.Code, u.Name, string(u.Level), u.ParentID, u.ValidFrom, u.ValidTo, u.SuccessorID, u.IsCentralReviewer); err != nil {
+			return err
+		}
+		var err error
+		out, err = unitByID(ctx, tx, id)
+		return err
+	})
+	return out, dataError(err)
+}
+
+// UpdateUnit applies p to unit id. A unit cannot be moved under itself.
+func (d *DB) UpdateUnit(ctx context.Context, id int64, p catalog.UnitPatch) (catalog.Unit, error) {
+	var out catalog.Unit
+	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := unitByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if p.ParentID != nil {
+			var cycle bool
+			if err := get(ctx, tx, &cycle, `SELECT $2 IN (SELECT id FROM unit_subtree($1))`, id, *p.ParentID); err != nil {
+				return err
+			}
+			if cycle {
+				return errs.Fieldf("input.parentId", "a unit cannot be placed under itself or a unit under it")
+			}
+		}
+		var level *string
+		if p.Level != nil {
+			l := string(*p.Level)
+			level = &l
+		}
+		if _, err := exec(ctx, tx, `
+			UPDATE administrative_units SET name = coalesce($2, name), level_code = coalesce($3, level_code),
+				parent_id = coalesce($4, parent_id), valid_from = coalesce($5, valid_from),
+				valid_to = coalesce($6, valid_to), successor_id = coalesce($7, successor_id),
+				is_central_reviewer = coalesce($8, is_central_reviewer)
+			WHERE id = $1`,
+			id, p.Name, level, p.ParentID, p.ValidFrom, p.ValidTo, p.SuccessorID, p.IsCentralReviewer); err != nil {
+			return err
+		}
+		var err error
+		out, err = unitByID(ctx, tx, id)
+		return err
+	})
+	return out, dataError(err)
+}
+
+// CreateLegalDocument adds a legal document.
+func (d *DB) CreateLegalDocument(ctx context.Context, l catalog.LegalDocument) (catalog.LegalDocument, error) {
+	var id int64
+	err := get(ctx, d.db, &id, `
+		INSERT INTO legal_documents (number, title, doc_type, issuer, issued_on, effective_on, expires_on, validity, review_outcome)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		l.Number, l.Title, l.Type, l.Issuer, l.IssuedOn, l.EffectiveOn, l.ExpiresOn, l.Validity, l.ReviewOutcome)
+	if err != nil {
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
+			return catalog.LegalDocument{}, &errs.Error{Code: errs.Conflict, Field: "input.number", Message: fmt.Sprintf("legal document %q exists", l.Number)}
+		}
+		return catalog.LegalDocument{}, dataError(err)
+	}
+	return d.legalDocumentByID(ctx, id)
+}
+
+// UpdateLegalDocument applies p to legal document id.
+func (d *DB) UpdateLegalDocument(ctx context.Context, id int64, p catalog.LegalDocumentPatch) (catalog.LegalDocument, error) {
+	res, err := exec(ctx, d.db, `
+		UPDATE legal_documents SET number = coalesce($2, number), title = coalesce($3, title),
+			doc_type = coalesce($4, doc_type), issuer = coalesce($5, issuer), issued_on = coalesce($6, issued_on),
+			effective_on = coalesce($7, effective_on), expires_on = coalesce($8, expires_on),
+			validity = coalesce($9, validity), review_outcome = coalesce($10, review_outcome)
+		WHERE id = $1`,
+		id, p.Number, p.Title, p.Type, p.Issuer, p.IssuedOn, p.EffectiveOn, p.ExpiresOn, p.Validity, p.ReviewOutcome)
+	if err != nil {
+		return catalog.LegalDocument{}, dataError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return catalog.LegalDocument{}, &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such legal document"}
+	}
+	return d.legalDocumentByID(ctx, id)
+}
+
+func (d *DB) legalDocumentByID(ctx context.Context, id int64) (catalog.LegalDocument, error) {
+	docs, err := d.LegalDocumentsByIDs(ctx, []int64{id})
+	if err != nil || len(docs) == 0 {
+		return catalog.LegalDocument{}, err
+	}
+	return docs[0], nil
+}
+
+// AddUnitProcedures adds procedures to a unit's local catalog and returns
+// how many were new.
+func (d *DB) AddUnitProcedures(ctx context.Context, unitID int64, procedureIDs []int64) (int, error) {
+	if _, err := unitByID(ctx, d.db, unitID); err != nil {
+		return 0, relabel(err, "input.unitId")
+	}
+	var missing int
+	if err := get(ctx, d.db, &missing, `SELECT count(*) FROM unnest($1::bigint[]) x(id)
+		WHERE NOT EXISTS (SELECT 1 FROM procedures p WHERE p.id = x.id)`, pq.Array(procedureIDs)); err != nil {
+		return 0, err
+	}
+	if missing > 0 {
+		return 0, &errs.Error{Code: errs.NotFound, Field: "input.procedureIds", Message: fmt.Sprintf("%d of the procedures do not exist", missing)}
+	}
+	res, err := exec(ctx, d.db, `INSERT INTO unit_procedures (unit_id, procedure_id)
+		SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, unitID, pq.Array(procedureIDs))
+	if err != nil {
+		return 0, dataError(err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// RemoveUnitProcedures removes procedures from a unit's local catalog and
+// returns how many were there.
+func (d *DB) RemoveUnitProcedures(ctx context.Context, unitID int64, procedureIDs []int64) (int, error) {
+	if _, err := unitByID(ctx, d.db, unitID); err != nil {
+		return 0, relabel(err, "input.unitId")
+	}
+	res, err := exec(ctx, d.db, `DELETE FROM unit_procedures WHERE unit_id = $1 AND procedure_id = ANY($2)`, unitID, pq.Array(procedureIDs))
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// SetSectorMinistry sets (or, with nil, clears) the ministry that owns a
+// sector.
+func (d *DB) SetSectorMinistry(ctx context.Context, sectorID int64, ministryID *int64) (catalog.Sector, error) {
+	if ministryID != nil {
+		u, err := unitByID(ctx, d.db, *ministryID)
+		if err != nil {
+			return catalog.Sector{}, relabel(err, "input.ministryUnitId")
+		}
+		if u.Level != catalog.LevelMinistry {
+			return catalog.Sector{}, errs.Fieldf("input.ministryUnitId", "%s is not a ministry", u.Name)
+		}
+	}
+	res, err := exec(ctx, d.db, `UPDATE sectors SET ministry_unit_id = $2 WHERE id = $1`, sectorID, ministryID)
+	if err != nil {
+		return catalog.Sector{}, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return catalog.Sector{}, &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such sector"}
+	}
+	s, err := d.Sectors(ctx, []int64{sectorID})
+	if err != nil || len(s) == 0 {
+		return catalog.Sector{}, err
+	}
+	return s[0], nil
+}
+
+// relabel points a NotFound error at field.
+func relabel(err error, field string) error {
+	var e *errs.Error
+	if errors.As(err, &e) && e.Code == errs.NotFound {
+		return &errs.Error{Code: e.Code, Field: field, Message: e.Message}
+	}
+	return err
+}

@@ -1,0 +1,242 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/lib/pq"
+
+	"tthc/internal/proposal"
+)
+
+// notification is the NOTIFY payload of one proposal event.
+type notification struct {
+	EventID    int64     `json:"event_id"`
+	ProposalID int64     `json:"proposal_id"`
+	At         time.Time `json:"at"`
+}
+
+// ListenerApplicationName is the application_name of the broker's
+// connection.
+const ListenerApplicationName = "tthc-listener"
+
+// catchUpWindow is how far before the newest event delivered a catch-up
+// looks. Event ids are not committed in order (a transaction that took id
+// 10 may commit after the one that took 11), so the catch-up goes by time
+// with a margin longer than any write transaction, and skips what was
+// already delivered.
+const catchUpWindow = time.Minute
+
+// recentSize is how many delivered event ids the broker remembers to skip
+// duplicates after a catch-up.
+const recentSize = 10000
+
+// BrokerConfig tunes a Broker; zero values take the defaults.
+type BrokerConfig struct {
+	URL string
+	// MinReconnect and MaxReconnect bound the wait between attempts to
+	// reconnect after the connection is lost (defaults 1s and 30s).
+	MinReconnect time.Duration
+	MaxReconnect time.Duration
+	// PingInterval is how often an idle connection is checked (default
+	// 30s), so a silently dead one is noticed and replaced.
+	PingInterval time.Duration
+	// Buffer is how many notifications a slow subscriber may fall behind
+	// before it is dropped (default 256).
+	Buffer int
+}
+
+// Broker delivers every proposal event, announced with NOTIFY by whichever
+// API instance wrote it, to the subscribers of this instance. It listens
+// on one dedicated connection (lib/pq's Listener, which reconnects by
+// itself); after a reconnection it reads the events it missed from the
+// table, so a database restart loses none.
+type Broker struct {
+	db       *DB
+	listener *pq.Listener
+	cfg      BrokerConfig
+	logger   *slog.Logger
+
+	mu     sync.Mutex
+	subs   map[chan proposal.Notice]struct{}
+	since  time.Time          // the newest event time delivered
+	recent map[int64]struct{} // ids delivered lately
+	order  []int64            // the ids of recent, oldest first
+}
+
+// NewBroker starts listening on NotifyChannel. Run must be called to
+// deliver notifications.
+func NewBroker(ctx context.Context, db *DB, cfg BrokerConfig, logger *slog.Logger) (*Broker, error) {
+	if cfg.MinReconnect <= 0 {
+		cfg.MinReconnect = time.Second
+	}
+	if cfg.MaxReconnect <= 0 {
+		cfg.MaxReconnect = 30 * time.Second
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = 30 * time.Second
+	}
+	if cfg.Buffer <= 0 {
+		cfg.Buffer = 256
+	}
+	// The listener's own name tells its connection apart in
+	// pg_stat_activity.
+	u, err := url.Parse(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("parse DATABASE_URL: invalid URL")
+	}
+	q := u.Query()
+	q.Set("application_name", ListenerApplicationName)
+	u.RawQuery = q.Encode()
+	dsn, err := withRuntimeParams(u.String(), 0)
+	if err != nil {
+		return nil, err
+	}
+	b := &Broker{db: db, cfg: cfg, logger: logger, subs: map[chan proposal.Notice]struct{}{}, recent: map[int64]struct{}{}}
+	b.listener = pq.NewListener(dsn, cfg.MinReconnect, cfg.MaxReconnect, func(ev pq.ListenerEventType, err error) {
+		switch ev {
+		case pq.ListenerEventDisconnected:
+			logger.Warn("proposal listener disconnected", "err", err)
+		case pq.ListenerEventReconnected:
+			logger.Info("proposal listener reconnected")
+		case pq.ListenerEventConnectionAttemptFailed:
+			logger.Warn("proposal listener cannot reconnect yet", "err", err)
+		}
+	})
+	// Events written before we listen are not ours to deliver.
+	if b.since, err = db.Now(ctx); err != nil {
+		b.listener.Close()
+		return nil, err
+	}
+	if err := b.listener.Listen(NotifyChannel); err != nil {
+		b.listener.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// Run delivers notifications until ctx ends, then closes the listener.
+func (b *Broker) Run(ctx context.Context) {
+	defer b.listener.Close()
+	ping := time.NewTicker(b.cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			b.closeAll()
+			return
+		case n := <-b.listener.Notify:
+			if n == nil {
+				// lib/pq sends nil after it reconnected: notifications
+				// sent meanwhile are lost, so read them from the table.
+				b.catchUp(ctx)
+				continue
+			}
+			var msg notification
+			if err := json.Unmarshal([]byte(n.Extra), &msg); err != nil {
+				b.logger.Error("bad proposal notification", "payload", n.Extra, "err", err)
+				continue
+			}
+			b.publish(proposal.Notice{EventID: msg.EventID, ProposalID: msg.ProposalID, At: msg.At})
+		case <-ping.C:
+			// A failed ping makes the listener drop the connection and
+			// reconnect; catchUp then runs on the nil notification.
+			go b.listener.Ping()
+		}
+	}
+}
+
+// catchUp delivers the events written while the listener was away.
+func (b *Broker) catchUp(ctx context.Context) {
+	b.mu.Lock()
+	since := b.since.Add(-catchUpWindow)
+	b.mu.Unlock()
+	var after int64
+	for {
+		qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		events, err := b.db.EventsSince(qctx, since, after, 500)
+		cancel()
+		if err != nil {
+			b.logger.Error("proposal listener cannot catch up", "err", err)
+			return
+		}
+		for _, e := range events {
+			b.publish(proposal.Notice{EventID: e.ID, ProposalID: e.ProposalID, At: e.At})
+			after = e.ID
+		}
+		if len(events) < 500 {
+			return
+		}
+	}
+}
+
+// publish hands n to every subscriber. An event already delivered (seen
+// both by NOTIFY and by a catch-up) is skipped. A subscriber too slow to
+// keep up is dropped rather than allowed to stall everyone: its channel is
+// closed, which ends its subscription, and the client may resubscribe.
+func (b *Broker) publish(n proposal.Notice) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.recent[n.EventID]; ok {
+		return
+	}
+	b.recent[n.EventID] = struct{}{}
+	b.order = append(b.order, n.EventID)
+	if len(b.order) > recentSize {
+		delete(b.recent, b.order[0])
+		b.order = b.order[1:]
+	}
+	if n.At.After(b.since) {
+		b.since = n.At
+	}
+	for ch := range b.subs {
+		select {
+		case ch <- n:
+		default:
+			b.logger.Warn("dropping a slow proposal subscriber")
+			delete(b.subs, ch)
+			close(ch)
+		}
+	}
+}
+
+// Subscribe returns a channel of every notification from now on, closed
+// when ctx ends or the subscriber falls too far behind.
+func (b *Broker) Subscribe(ctx context.Context) <-chan proposal.Notice {
+	ch := make(chan proposal.Notice, b.cfg.Buffer)
+	b.mu.Lock()
+	b.subs[ch] = struct{}{}
+	b.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if _, ok := b.subs[ch]; ok {
+			delete(b.subs, ch)
+			close(ch)
+		}
+	}()
+	return ch
+}
+
+func (b *Broker) closeAll() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for ch := range b.subs {
+		delete(b.subs, ch)
+		close(ch)
+	}
+}
+
+// Subscribers returns how many subscribers the broker has, for tests and
+// metrics.
+func (b *Broker) Subscribers() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs)
+}

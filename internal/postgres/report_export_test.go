@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/lib/pq"
+
+	"tthc/internal/proposal"
+	"tthc/internal/report"
+)
+
+// ExplainDossierStats returns the JSON plan of the statement DossierStats
+// runs, and the table it reads, for plan tests.
+func (d *DB) ExplainDossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) (string, string, error) {
+	src, w, measures := dossierStatsQuery(f, by)
+	text, err := groupedSQL(src.dims, by, src.from, w, measures)
+	if err != nil {
+		return "", "", err
+	}
+	var plan string
+	err = d.db.GetContext(ctx, &plan, "EXPLAIN (FORMAT JSON) "+text, w.args...)
+	return plan, src.from, err
+}
+
+// ExplainProposalStats returns the JSON plans of the statements that
+// ProposalStats runs, for plan tests.
+func (d *DB) ExplainProposalStats(ctx context.Context, v proposal.Visibility, q report.ProposalStatsQuery) ([]string, error) {
+	var plans []string
+	for _, s := range proposalStatsSQL(v, q) {
+		var plan string
+		if err := d.db.GetContext(ctx, &plan, "EXPLAIN (FORMAT JSON) "+s[0].(string), s[1:]...); err != nil {
+			return nil, err
+		}
+		plans = append(plans, plan)
+	}
+	return plans, nil
+}
+
+// ProposalStatsGrain returns the rollup grain ProposalStats reads for q,
+// "" for the proposals table.
+func ProposalStatsGrain(v proposal.Visibility, q report.ProposalStatsQuery) string {
+	return proposalGrain(v, q.Filter, q.By)
+}
+
+// ExplainReformRefresh returns the JSON plan of the statement that
+// recomputes the reform progress of proposing units, which triggers run
+// on every workflow step.
+func (d *DB) ExplainReformRefresh(ctx context.Context, units []int64) (string, error) {
+	var query, plan string
+	if err := d.db.GetContext(ctx, &query, `SELECT reform_progress_sql()`); err != nil {
+		return "", err
+	}
+	err := d.db.GetContext(ctx, &plan, "EXPLAIN (FORMAT JSON) "+query, pq.Array(units))
+	return plan, err
+}
+
+// ProposalStatsFromBase answers like ProposalStats but from the proposals
+// table only, never the rollup.
+func (d *DB) ProposalStatsFromBase(ctx context.Context, v proposal.Visibility, q report.ProposalStatsQuery) (report.ProposalStats, error) {
+	return d.proposalStats(ctx, v, q, false)
+}
+
+// Get runs a query returning one row into dst, for tests.
+func (d *DB) Get(ctx context.Context, dst any, query string, args ...any) error {
+	return d.db.GetContext(ctx, dst, query, args...)
+}
