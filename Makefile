@@ -25,5 +25,16 @@ vet:
 	go vet ./...
 	test -z "$$(gofmt -l . | tee /dev/stderr)"
 
+# The load benchmark against PostGraphile v5 and raw SQL (pgbench):
+# writes bench/RESULTS.md. See bench/README.md. bench-quick takes under
+# three minutes; bench runs 8, 32 and 64 clients on national-scale data and
+# a ten-minute memory soak (about 45 minutes, plus a few minutes the first
+# time to generate the data).
+bench:
+	bench/run.sh full
+
+bench-quick:
+	bench/run.sh quick
+
 clean:
 	rm -rf bin

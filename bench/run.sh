@@ -14,21 +14,29 @@
 #
 # Environment (defaults in brackets are full / quick):
 #   BENCH_CONCURRENCY  levels                 [8,32,64 / 32]
-#   BENCH_DURATION     measured time a phase  [10s / 3s]
-#   BENCH_WARMUP       warm-up before a phase [2s / 1s]
+#   BENCH_DURATION     measured time a phase  [10s / 2s]
+#   BENCH_WARMUP       warm-up before a phase [2s / 1s, first round only]
 #   BENCH_ROUNDS       rounds                 [3 / 3]
 #   BENCH_SOAK         memory soak of ours    [10m / 0]
 #   BENCH_ONLY         scenario ids, e.g. S1,S5 [all]
 #   BENCH_SYSTEMS      ours,postgraphile,pgbench [all three]
-#   BENCH_DATA         demo (the imported portal catalog) or national
-#                      (tthc generate --scale national, once it exists) [demo]
-#   BENCH_DB_MAX_CONNS pool size of our server and of PostGraphile [20]
+#   BENCH_DATA         national: tthc generate --scale national (units,
+#                      6,400 procedures, local catalogs, 200,000 proposals),
+#                      plus the real portal catalog imported on top, which
+#                      has the documents and legal documents S2 shows; or
+#                      demo: the real portal catalog alone (tthc seed-demo,
+#                      no proposals, so S3 and S4 are skipped)
+#                      [national / demo]; each has its own database in
+#                      .data/bench, made once and kept
+#   BENCH_DB_MAX_CONNS pool size of our server and of PostGraphile [8: on this
+#                      2-core machine 8 beat both 4 and 20, see OPTIMIZATIONS.md]
 #   BENCH_OUT          report to write [bench/RESULTS.md]
 #   BENCH_PORT         first of three local ports [18080]
 #   BENCH_SERVER_BIN   a prebuilt tthc binary to measure instead of building
 #                      the tree (to compare two builds)
 #   BENCH_BASE_BIN     a baseline tthc binary, loaded with our operations as
 #                      system "base" next to ours: what a change buys
+#   BENCH_BASE_DB_MAX_CONNS  its pool size [BENCH_DB_MAX_CONNS]
 #   PPROF_ADDR         passed to our server (e.g. 127.0.0.1:6060) to profile it
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,19 +46,18 @@ mode=${1:-quick}
 case $mode in
 full)
 	conc=${BENCH_CONCURRENCY:-8,32,64} dur=${BENCH_DURATION:-10s} warm=${BENCH_WARMUP:-2s}
-	rounds=${BENCH_ROUNDS:-3} soak=${BENCH_SOAK:-10m}
+	rounds=${BENCH_ROUNDS:-3} soak=${BENCH_SOAK:-10m} data=${BENCH_DATA:-national}
 	;;
 quick)
-	conc=${BENCH_CONCURRENCY:-32} dur=${BENCH_DURATION:-3s} warm=${BENCH_WARMUP:-1s}
-	rounds=${BENCH_ROUNDS:-3} soak=${BENCH_SOAK:-0}
+	conc=${BENCH_CONCURRENCY:-32} dur=${BENCH_DURATION:-2s} warm=${BENCH_WARMUP:-1s}
+	rounds=${BENCH_ROUNDS:-3} soak=${BENCH_SOAK:-0} data=${BENCH_DATA:-demo} once=-warmup-once
 	;;
 *)
 	echo "usage: bench/run.sh quick|full" >&2
 	exit 2
 	;;
 esac
-data=${BENCH_DATA:-demo}
-pool=${BENCH_DB_MAX_CONNS:-20}
+pool=${BENCH_DB_MAX_CONNS:-8}
 port=${BENCH_PORT:-18080}
 ours_port=$port capture_port=$((port + 1)) pgl_port=$((port + 2))
 out=bench/out
@@ -72,12 +79,25 @@ trap cleanup EXIT
 # wait_http URL PID: waits until URL answers, or fails when PID died.
 wait_http() {
 	for _ in $(seq 1 300); do
-		if curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; then return 0; fi
 		if ! kill -0 "$2" 2>/dev/null; then return 1; fi
+		if curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; then
+			# the answer came from PID, not from a leftover on the port
+			sleep 0.2
+			kill -0 "$2" 2>/dev/null && return 0
+			return 1
+		fi
 		sleep 0.2
 	done
 	return 1
 }
+
+# Each system gets a port that nothing else holds.
+for p in $ours_port $capture_port $pgl_port $((port + 3)); do
+	if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/" 2>/dev/null; then
+		echo "bench/run.sh: port $p is in use (a server left from an earlier run?); free it or set BENCH_PORT" >&2
+		exit 1
+	fi
+done
 
 if [ -n "${BENCH_SERVER_BIN:-}" ]; then
 	say "using our server binary $BENCH_SERVER_BIN"
@@ -91,29 +111,48 @@ go build -o "$out/bench" ./bench/cmd/bench
 # The database: its own cluster, one database per data set.
 db=tthc_bench
 [ "$data" = national ] && db=tthc_bench_national
+case $data in demo | national) ;; *)
+	echo "BENCH_DATA must be demo or national" >&2
+	exit 2
+	;;
+esac
 DB_URL=$(scripts/pg.sh .data/bench "$db")
 export DATABASE_URL=$DB_URL
-"$out/tthc" migrate >/dev/null
+# Loading national-scale data and migrating it take longer than a request.
+export STATEMENT_TIMEOUT=1h
+if ! "$out/tthc" migrate >/dev/null 2>"$out/migrate.log"; then
+	if ! grep -q "out-of-order" "$out/migrate.log"; then
+		cat "$out/migrate.log" >&2
+		exit 1
+	fi
+	# A database migrated by another version of the tree (a migration
+	# added out of order) is rebuilt rather than repaired.
+	say "migrations failed ($(tail -1 "$out/migrate.log")): rebuilding database $db"
+	psql "$(printf '%s' "$DB_URL" | sed "s#/$db?#/postgres?#")" -q -c "DROP DATABASE \"$db\" WITH (FORCE)"
+	DB_URL=$(scripts/pg.sh .data/bench "$db")
+	"$out/tthc" migrate >/dev/null
+fi
 count=$(psql "$DB_URL" -qtA -c "SELECT count(*) FROM procedures")
 if [ "$count" = 0 ]; then
 	case $data in
 	demo)
-		say "loading the imported portal catalog (tthc seed-demo)"
+		say "loading the real portal catalog (tthc seed-demo)"
 		"$out/tthc" seed-demo >/dev/null 2>"$out/seed.log"
 		;;
 	national)
-		say "generating the national-scale data (tthc generate --scale national)"
-		"$out/tthc" generate --scale national >/dev/null
-		;;
-	*)
-		echo "BENCH_DATA must be demo or national" >&2
-		exit 2
+		say "generating the national-scale data (tthc generate --scale national; a few minutes, once)"
+		"$out/tthc" generate --scale national >"$out/generate.log" 2>&1 || { cat "$out/generate.log" >&2; exit 1; }
 		;;
 	esac
+fi
+if [ "$data" = national ] && [ "$(psql "$DB_URL" -qtA -c "SELECT count(*) FROM procedures WHERE source_hash <> 'generated'")" = 0 ]; then
+	say "importing the real portal catalog on top (documents and legal documents for S2)"
+	gunzip -c demo/catalog.jsonl.gz | "$out/tthc" import - >"$out/import.log" 2>&1 || { tail -5 "$out/import.log" >&2; exit 1; }
 fi
 psql "$DB_URL" -q -v ON_ERROR_STOP=1 -f bench/setup.sql >/dev/null 2>&1 ||
 	psql "$DB_URL" -q -v ON_ERROR_STOP=1 -f bench/setup.sql
 psql "$DB_URL" -q -c "ANALYZE" >/dev/null
+unset STATEMENT_TIMEOUT
 
 # PostGraphile v5 under Node 22, both from npm (package-lock.json pins them).
 pgl_dir=bench/postgraphile
@@ -133,6 +172,13 @@ if [ ! -x "$node" ] || [ ! -d "$pgl_dir/node_modules/postgraphile" ] ||
 	say "installing PostGraphile and Node 22 (npm ci in $pgl_dir)"
 	(cd "$pgl_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# Our servers accept bearer tokens signed with a secret of this run; the
+# harness sends an analyst's token with the proposal scenarios.
+JWT_HS256_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+export JWT_HS256_SECRET
+BENCH_TOKEN=$("$out/tthc" token --sub bench-analyst --name "Bench analyst" --role ANALYST --ttl 12h 2>/dev/null || true)
+export BENCH_TOKEN
 
 say "starting PostGraphile on 127.0.0.1:$pgl_port"
 GRAPHILE_ENV=production DATABASE_URL=$DB_URL PORT=$pgl_port POOL_SIZE=$pool \
@@ -156,7 +202,7 @@ if [ -n "${BENCH_BASE_BIN:-}" ]; then
 	base_port=$((port + 3))
 	say "starting the baseline build $BENCH_BASE_BIN on :$base_port"
 	cp "$BENCH_BASE_BIN" "$out/tthc-base"
-	PORT=$base_port DB_MAX_CONNS=$pool LOG_LEVEL=warn PPROF_ADDR= "$out/tthc-base" serve >"$out/base.log" 2>&1 &
+	PORT=$base_port DB_MAX_CONNS=${BENCH_BASE_DB_MAX_CONNS:-$pool} LOG_LEVEL=warn PPROF_ADDR= "$out/tthc-base" serve >"$out/base.log" 2>&1 &
 	base_pid=$!
 	pids+=("$base_pid")
 	wait_http "http://127.0.0.1:$base_port/healthz" "$base_pid" || { cat "$out/base.log" >&2; exit 1; }
@@ -188,7 +234,7 @@ pgbench_bin=$pg_bin/pgbench
 	-postgraphile "http://127.0.0.1:$pgl_port/graphql" -postgraphile-pid "$pgl_pid" \
 	"${base_args[@]}" \
 	-db "$DB_URL" -pgbench "$pgbench_bin" \
-	-concurrency "$conc" -duration "$dur" -warmup "$warm" -rounds "$rounds" -soak "$soak" \
+	-concurrency "$conc" -duration "$dur" -warmup "$warm" ${once:-} -rounds "$rounds" -soak "$soak" \
 	-node "$node" -postgraphile-dir "$pgl_dir" \
-	-label "data: $data; pool: DB_MAX_CONNS=$pool for ours, pg pool max $pool for PostGraphile; pgbench -M prepared -j 2${BENCH_LABEL:+; $BENCH_LABEL}" \
+	-label "data: $data; our server: ${BENCH_SERVER_BIN:-built from the tree}; pool: DB_MAX_CONNS=$pool for ours, pg pool max $pool for PostGraphile${BENCH_BASE_BIN:+; base: $BENCH_BASE_BIN with DB_MAX_CONNS=${BENCH_BASE_DB_MAX_CONNS:-$pool}}; pgbench -M prepared -j 2${BENCH_LABEL:+; $BENCH_LABEL}" \
 	-out "${BENCH_OUT:-bench/RESULTS.md}" -json "$out/results.json" -work "$out"

@@ -33,17 +33,21 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 		length(p.name_words), p.name_key, p.id
 $$;
 
--- S4's grouping for PostGraphile: proposals by the level of the proposing
--- unit and status, created since a day (Vietnam time). Created only when
--- the proposal tables exist.
+-- S4's grouping for PostGraphile: proposals created since a day (Vietnam
+-- time) by the level of the proposing unit and status, with their count
+-- and summed annual compliance cost, as our proposalStats. Created only
+-- when the proposal tables exist.
 DO $do$
 BEGIN
 	IF to_regclass('public.proposals') IS NOT NULL THEN
+		DROP FUNCTION IF EXISTS bench.proposal_stats(date);
 		EXECUTE $f$
-		CREATE OR REPLACE FUNCTION bench.proposal_stats("from" date)
-		RETURNS TABLE (level text, status text, count bigint)
+		CREATE FUNCTION bench.proposal_stats("from" date)
+		RETURNS TABLE (level text, status text, count bigint,
+			annual_cost_before numeric, annual_cost_after numeric, saving numeric)
 		LANGUAGE sql STABLE PARALLEL SAFE AS $$
-			SELECT u.level_code, p.status, count(*)
+			SELECT u.level_code, p.status, count(*),
+				sum(p.annual_cost_before), sum(p.annual_cost_after), sum(p.annual_saving)
 			FROM public.proposals p JOIN public.administrative_units u ON u.id = p.proposing_unit_id
 			WHERE p.created_at >= ("from"::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')
 			GROUP BY 1, 2 ORDER BY 1, 2

@@ -50,6 +50,9 @@ type ResolverRoot interface {
 	Proposal() ProposalResolver
 	ProposalEvent() ProposalEventResolver
 	Query() QueryResolver
+	ReformProgress() ReformProgressResolver
+	ReformTarget() ReformTargetResolver
+	ReformUnitProgress() ReformUnitProgressResolver
 	Sector() SectorResolver
 	StatBucket() StatBucketResolver
 	Subscription() SubscriptionResolver
@@ -347,6 +350,29 @@ type ComplexityRoot struct {
 		To                  func(childComplexity int) int
 	}
 
+	ProposalStats struct {
+		BucketCount func(childComplexity int) int
+		Buckets     func(childComplexity int) int
+		Overlap     func(childComplexity int) int
+		Totals      func(childComplexity int) int
+	}
+
+	ProposalStatsBucket struct {
+		AverageDaysCut   func(childComplexity int) int
+		CostAfter        func(childComplexity int) int
+		CostBefore       func(childComplexity int) int
+		Count            func(childComplexity int) int
+		DaysAfter        func(childComplexity int) int
+		DaysBefore       func(childComplexity int) int
+		DocumentsAfter   func(childComplexity int) int
+		DocumentsBefore  func(childComplexity int) int
+		DocumentsRemoved func(childComplexity int) int
+		Group            func(childComplexity int) int
+		PercentCut       func(childComplexity int) int
+		Saving           func(childComplexity int) int
+		TimePercentCut   func(childComplexity int) int
+	}
+
 	ProposalTransitionPayload struct {
 		Event      func(childComplexity int) int
 		Proposal   func(childComplexity int) int
@@ -365,9 +391,52 @@ type ComplexityRoot struct {
 		Procedure           func(childComplexity int, code string) int
 		Procedures          func(childComplexity int, filter *model.ProcedureFilter, orderBy *model.ProcedureOrder, first *int, after *string, last *int, before *string) int
 		Proposal            func(childComplexity int, id string) int
+		ProposalStats       func(childComplexity int, filter *model.ProposalFilter, groupBy []report.Dimension, unitLevel *string, orderBy *model.ProposalStatsOrder, first *int) int
 		Proposals           func(childComplexity int, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) int
+		ReformProgress      func(childComplexity int, unitID *string, year int) int
+		ReformTargets       func(childComplexity int, year *int) int
 		Sectors             func(childComplexity int) int
 		Viewer              func(childComplexity int) int
+	}
+
+	ReformMetricProgress struct {
+		ApprovedCutPercent    func(childComplexity int) int
+		Baseline              func(childComplexity int) int
+		CutApproved           func(childComplexity int) int
+		CutImplemented        func(childComplexity int) int
+		ImplementedCutPercent func(childComplexity int) int
+		Metric                func(childComplexity int) int
+		Procedures            func(childComplexity int) int
+		ProceduresApproved    func(childComplexity int) int
+		ProceduresImplemented func(childComplexity int) int
+		Target                func(childComplexity int) int
+		TargetReached         func(childComplexity int) int
+		TargetReachedApproved func(childComplexity int) int
+	}
+
+	ReformProgress struct {
+		Cost           func(childComplexity int) int
+		FurthestBehind func(childComplexity int, first *int) int
+		Time           func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		Units          func(childComplexity int) int
+		Year           func(childComplexity int) int
+	}
+
+	ReformTarget struct {
+		BaselineYear func(childComplexity int) int
+		CutPercent   func(childComplexity int) int
+		Metric       func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Unit         func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
+	ReformUnitProgress struct {
+		Behind func(childComplexity int) int
+		Cost   func(childComplexity int) int
+		Time   func(childComplexity int) int
+		Unit   func(childComplexity int) int
 	}
 
 	Sector struct {
@@ -534,6 +603,20 @@ type QueryResolver interface {
 	Proposal(ctx context.Context, id string) (*proposal.Proposal, error)
 	DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension) ([]report.DossierBucket, error)
 	LegalDocumentStats(ctx context.Context, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) ([]report.LegalDocumentBucket, error)
+	ProposalStats(ctx context.Context, filter *model.ProposalFilter, groupBy []report.Dimension, unitLevel *string, orderBy *model.ProposalStatsOrder, first *int) (report.ProposalStats, error)
+	ReformProgress(ctx context.Context, unitID *string, year int) (report.ReformProgress, error)
+	ReformTargets(ctx context.Context, year *int) ([]report.ReformTarget, error)
+}
+type ReformProgressResolver interface {
+	Unit(ctx context.Context, obj *report.ReformProgress) (*catalog.Unit, error)
+
+	FurthestBehind(ctx context.Context, obj *report.ReformProgress, first *int) ([]report.UnitProgress, error)
+}
+type ReformTargetResolver interface {
+	Unit(ctx context.Context, obj *report.ReformTarget) (*catalog.Unit, error)
+}
+type ReformUnitProgressResolver interface {
+	Unit(ctx context.Context, obj *report.UnitProgress) (catalog.Unit, error)
 }
 type SectorResolver interface {
 	ID(ctx context.Context, obj *catalog.Sector) (string, error)
@@ -1824,6 +1907,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProposalEvent.To(childComplexity), true
 
+	case "ProposalStats.bucketCount":
+		if e.ComplexityRoot.ProposalStats.BucketCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStats.BucketCount(childComplexity), true
+	case "ProposalStats.buckets":
+		if e.ComplexityRoot.ProposalStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStats.Buckets(childComplexity), true
+	case "ProposalStats.bucketsOverlap":
+		if e.ComplexityRoot.ProposalStats.Overlap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStats.Overlap(childComplexity), true
+	case "ProposalStats.totals":
+		if e.ComplexityRoot.ProposalStats.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStats.Totals(childComplexity), true
+
+	case "ProposalStatsBucket.averageProcessingDaysCut":
+		if e.ComplexityRoot.ProposalStatsBucket.AverageDaysCut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.AverageDaysCut(childComplexity), true
+	case "ProposalStatsBucket.annualCostAfter":
+		if e.ComplexityRoot.ProposalStatsBucket.CostAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.CostAfter(childComplexity), true
+	case "ProposalStatsBucket.annualCostBefore":
+		if e.ComplexityRoot.ProposalStatsBucket.CostBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.CostBefore(childComplexity), true
+	case "ProposalStatsBucket.count":
+		if e.ComplexityRoot.ProposalStatsBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.Count(childComplexity), true
+	case "ProposalStatsBucket.processingDaysAfter":
+		if e.ComplexityRoot.ProposalStatsBucket.DaysAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.DaysAfter(childComplexity), true
+	case "ProposalStatsBucket.processingDaysBefore":
+		if e.ComplexityRoot.ProposalStatsBucket.DaysBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.DaysBefore(childComplexity), true
+	case "ProposalStatsBucket.documentsAfter":
+		if e.ComplexityRoot.ProposalStatsBucket.DocumentsAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.DocumentsAfter(childComplexity), true
+	case "ProposalStatsBucket.documentsBefore":
+		if e.ComplexityRoot.ProposalStatsBucket.DocumentsBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.DocumentsBefore(childComplexity), true
+	case "ProposalStatsBucket.documentsRemoved":
+		if e.ComplexityRoot.ProposalStatsBucket.DocumentsRemoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.DocumentsRemoved(childComplexity), true
+	case "ProposalStatsBucket.group":
+		if e.ComplexityRoot.ProposalStatsBucket.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.Group(childComplexity), true
+	case "ProposalStatsBucket.percentCut":
+		if e.ComplexityRoot.ProposalStatsBucket.PercentCut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.PercentCut(childComplexity), true
+	case "ProposalStatsBucket.saving":
+		if e.ComplexityRoot.ProposalStatsBucket.Saving == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.Saving(childComplexity), true
+	case "ProposalStatsBucket.processingTimePercentCut":
+		if e.ComplexityRoot.ProposalStatsBucket.TimePercentCut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalStatsBucket.TimePercentCut(childComplexity), true
+
 	case "ProposalTransitionPayload.event":
 		if e.ComplexityRoot.ProposalTransitionPayload.Event == nil {
 			break
@@ -1960,6 +2147,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Proposal(childComplexity, args["id"].(string)), true
+	case "Query.proposalStats":
+		if e.ComplexityRoot.Query.ProposalStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_proposalStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProposalStats(childComplexity, args["filter"].(*model.ProposalFilter), args["groupBy"].([]report.Dimension), args["unitLevel"].(*string), args["orderBy"].(*model.ProposalStatsOrder), args["first"].(*int)), true
 	case "Query.proposals":
 		if e.ComplexityRoot.Query.Proposals == nil {
 			break
@@ -1971,6 +2169,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Proposals(childComplexity, args["filter"].(*model.ProposalFilter), args["orderBy"].(*model.ProposalOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.reformProgress":
+		if e.ComplexityRoot.Query.ReformProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reformProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReformProgress(childComplexity, args["unitId"].(*string), args["year"].(int)), true
+	case "Query.reformTargets":
+		if e.ComplexityRoot.Query.ReformTargets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reformTargets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReformTargets(childComplexity, args["year"].(*int)), true
 	case "Query.sectors":
 		if e.ComplexityRoot.Query.Sectors == nil {
 			break
@@ -1983,6 +2203,183 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "ReformMetricProgress.approvedCutPercent":
+		if e.ComplexityRoot.ReformMetricProgress.ApprovedCutPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.ApprovedCutPercent(childComplexity), true
+	case "ReformMetricProgress.baseline":
+		if e.ComplexityRoot.ReformMetricProgress.Baseline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.Baseline(childComplexity), true
+	case "ReformMetricProgress.approvedCut":
+		if e.ComplexityRoot.ReformMetricProgress.CutApproved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.CutApproved(childComplexity), true
+	case "ReformMetricProgress.implementedCut":
+		if e.ComplexityRoot.ReformMetricProgress.CutImplemented == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.CutImplemented(childComplexity), true
+	case "ReformMetricProgress.implementedCutPercent":
+		if e.ComplexityRoot.ReformMetricProgress.ImplementedCutPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.ImplementedCutPercent(childComplexity), true
+	case "ReformMetricProgress.metric":
+		if e.ComplexityRoot.ReformMetricProgress.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.Metric(childComplexity), true
+	case "ReformMetricProgress.proceduresInScope":
+		if e.ComplexityRoot.ReformMetricProgress.Procedures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.Procedures(childComplexity), true
+	case "ReformMetricProgress.proceduresApproved":
+		if e.ComplexityRoot.ReformMetricProgress.ProceduresApproved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.ProceduresApproved(childComplexity), true
+	case "ReformMetricProgress.proceduresImplemented":
+		if e.ComplexityRoot.ReformMetricProgress.ProceduresImplemented == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.ProceduresImplemented(childComplexity), true
+	case "ReformMetricProgress.target":
+		if e.ComplexityRoot.ReformMetricProgress.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.Target(childComplexity), true
+	case "ReformMetricProgress.targetReachedPercent":
+		if e.ComplexityRoot.ReformMetricProgress.TargetReached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.TargetReached(childComplexity), true
+	case "ReformMetricProgress.approvedTargetReachedPercent":
+		if e.ComplexityRoot.ReformMetricProgress.TargetReachedApproved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformMetricProgress.TargetReachedApproved(childComplexity), true
+
+	case "ReformProgress.cost":
+		if e.ComplexityRoot.ReformProgress.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformProgress.Cost(childComplexity), true
+	case "ReformProgress.furthestBehind":
+		if e.ComplexityRoot.ReformProgress.FurthestBehind == nil {
+			break
+		}
+
+		args, err := ec.field_ReformProgress_furthestBehind_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ReformProgress.FurthestBehind(childComplexity, args["first"].(*int)), true
+	case "ReformProgress.time":
+		if e.ComplexityRoot.ReformProgress.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformProgress.Time(childComplexity), true
+	case "ReformProgress.unit":
+		if e.ComplexityRoot.ReformProgress.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformProgress.Unit(childComplexity), true
+	case "ReformProgress.units":
+		if e.ComplexityRoot.ReformProgress.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformProgress.Units(childComplexity), true
+	case "ReformProgress.year":
+		if e.ComplexityRoot.ReformProgress.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformProgress.Year(childComplexity), true
+
+	case "ReformTarget.baselineYear":
+		if e.ComplexityRoot.ReformTarget.BaselineYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformTarget.BaselineYear(childComplexity), true
+	case "ReformTarget.cutPercent":
+		if e.ComplexityRoot.ReformTarget.CutPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformTarget.CutPercent(childComplexity), true
+	case "ReformTarget.metric":
+		if e.ComplexityRoot.ReformTarget.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformTarget.Metric(childComplexity), true
+	case "ReformTarget.source":
+		if e.ComplexityRoot.ReformTarget.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformTarget.Source(childComplexity), true
+	case "ReformTarget.unit":
+		if e.ComplexityRoot.ReformTarget.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformTarget.Unit(childComplexity), true
+	case "ReformTarget.year":
+		if e.ComplexityRoot.ReformTarget.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformTarget.Year(childComplexity), true
+
+	case "ReformUnitProgress.progressPercent":
+		if e.ComplexityRoot.ReformUnitProgress.Behind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformUnitProgress.Behind(childComplexity), true
+	case "ReformUnitProgress.cost":
+		if e.ComplexityRoot.ReformUnitProgress.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformUnitProgress.Cost(childComplexity), true
+	case "ReformUnitProgress.time":
+		if e.ComplexityRoot.ReformUnitProgress.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformUnitProgress.Time(childComplexity), true
+	case "ReformUnitProgress.unit":
+		if e.ComplexityRoot.ReformUnitProgress.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformUnitProgress.Unit(childComplexity), true
 
 	case "Sector.id":
 		if e.ComplexityRoot.Sector.ID == nil {
@@ -2164,6 +2561,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProcedureOrder", ec.unmarshalInputProcedureOrder),
 			graphql.NewInputUnmarshaler("ProposalFilter", ec.unmarshalInputProposalFilter),
 			graphql.NewInputUnmarshaler("ProposalOrder", ec.unmarshalInputProposalOrder),
+			graphql.NewInputUnmarshaler("ProposalStatsOrder", ec.unmarshalInputProposalStatsOrder),
 			graphql.NewInputUnmarshaler("ProposalTransitionInput", ec.unmarshalInputProposalTransitionInput),
 			graphql.NewInputUnmarshaler("UnitProceduresInput", ec.unmarshalInputUnitProceduresInput),
 			graphql.NewInputUnmarshaler("UpdateAdministrativeUnitInput", ec.unmarshalInputUpdateAdministrativeUnitInput),
@@ -2822,6 +3220,52 @@ func (ec *executionContext) childFields_ProposalEvent(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ProposalEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_ProposalStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "buckets":
+		return ec.fieldContext_ProposalStats_buckets(ctx, field)
+	case "totals":
+		return ec.fieldContext_ProposalStats_totals(ctx, field)
+	case "bucketCount":
+		return ec.fieldContext_ProposalStats_bucketCount(ctx, field)
+	case "bucketsOverlap":
+		return ec.fieldContext_ProposalStats_bucketsOverlap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposalStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ProposalStatsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_ProposalStatsBucket_group(ctx, field)
+	case "count":
+		return ec.fieldContext_ProposalStatsBucket_count(ctx, field)
+	case "annualCostBefore":
+		return ec.fieldContext_ProposalStatsBucket_annualCostBefore(ctx, field)
+	case "annualCostAfter":
+		return ec.fieldContext_ProposalStatsBucket_annualCostAfter(ctx, field)
+	case "saving":
+		return ec.fieldContext_ProposalStatsBucket_saving(ctx, field)
+	case "percentCut":
+		return ec.fieldContext_ProposalStatsBucket_percentCut(ctx, field)
+	case "processingDaysBefore":
+		return ec.fieldContext_ProposalStatsBucket_processingDaysBefore(ctx, field)
+	case "processingDaysAfter":
+		return ec.fieldContext_ProposalStatsBucket_processingDaysAfter(ctx, field)
+	case "averageProcessingDaysCut":
+		return ec.fieldContext_ProposalStatsBucket_averageProcessingDaysCut(ctx, field)
+	case "processingTimePercentCut":
+		return ec.fieldContext_ProposalStatsBucket_processingTimePercentCut(ctx, field)
+	case "documentsBefore":
+		return ec.fieldContext_ProposalStatsBucket_documentsBefore(ctx, field)
+	case "documentsAfter":
+		return ec.fieldContext_ProposalStatsBucket_documentsAfter(ctx, field)
+	case "documentsRemoved":
+		return ec.fieldContext_ProposalStatsBucket_documentsRemoved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposalStatsBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_ProposalTransitionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "proposal":
@@ -2832,6 +3276,86 @@ func (ec *executionContext) childFields_ProposalTransitionPayload(ctx context.Co
 		return ec.fieldContext_ProposalTransitionPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProposalTransitionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReformMetricProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_ReformMetricProgress_metric(ctx, field)
+	case "target":
+		return ec.fieldContext_ReformMetricProgress_target(ctx, field)
+	case "proceduresInScope":
+		return ec.fieldContext_ReformMetricProgress_proceduresInScope(ctx, field)
+	case "proceduresApproved":
+		return ec.fieldContext_ReformMetricProgress_proceduresApproved(ctx, field)
+	case "proceduresImplemented":
+		return ec.fieldContext_ReformMetricProgress_proceduresImplemented(ctx, field)
+	case "baseline":
+		return ec.fieldContext_ReformMetricProgress_baseline(ctx, field)
+	case "approvedCut":
+		return ec.fieldContext_ReformMetricProgress_approvedCut(ctx, field)
+	case "approvedCutPercent":
+		return ec.fieldContext_ReformMetricProgress_approvedCutPercent(ctx, field)
+	case "implementedCut":
+		return ec.fieldContext_ReformMetricProgress_implementedCut(ctx, field)
+	case "implementedCutPercent":
+		return ec.fieldContext_ReformMetricProgress_implementedCutPercent(ctx, field)
+	case "targetReachedPercent":
+		return ec.fieldContext_ReformMetricProgress_targetReachedPercent(ctx, field)
+	case "approvedTargetReachedPercent":
+		return ec.fieldContext_ReformMetricProgress_approvedTargetReachedPercent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReformMetricProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_ReformProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_ReformProgress_unit(ctx, field)
+	case "year":
+		return ec.fieldContext_ReformProgress_year(ctx, field)
+	case "cost":
+		return ec.fieldContext_ReformProgress_cost(ctx, field)
+	case "time":
+		return ec.fieldContext_ReformProgress_time(ctx, field)
+	case "units":
+		return ec.fieldContext_ReformProgress_units(ctx, field)
+	case "furthestBehind":
+		return ec.fieldContext_ReformProgress_furthestBehind(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReformProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_ReformTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_ReformTarget_year(ctx, field)
+	case "unit":
+		return ec.fieldContext_ReformTarget_unit(ctx, field)
+	case "metric":
+		return ec.fieldContext_ReformTarget_metric(ctx, field)
+	case "cutPercent":
+		return ec.fieldContext_ReformTarget_cutPercent(ctx, field)
+	case "baselineYear":
+		return ec.fieldContext_ReformTarget_baselineYear(ctx, field)
+	case "source":
+		return ec.fieldContext_ReformTarget_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReformTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_ReformUnitProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_ReformUnitProgress_unit(ctx, field)
+	case "cost":
+		return ec.fieldContext_ReformUnitProgress_cost(ctx, field)
+	case "time":
+		return ec.fieldContext_ReformUnitProgress_time(ctx, field)
+	case "progressPercent":
+		return ec.fieldContext_ReformUnitProgress_progressPercent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReformUnitProgress", field.Name)
 }
 
 func (ec *executionContext) childFields_Sector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3686,6 +4210,52 @@ func (ec *executionContext) field_Query_procedures_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_proposalStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ProposalFilter, error) {
+			return ec.unmarshalOProposalFilter2ᚖtthcᚋgraphᚋmodelᚐProposalFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]report.Dimension, error) {
+			return ec.unmarshalNProposalDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "unitLevel",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unitLevel"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ProposalStatsOrder, error) {
+			return ec.unmarshalOProposalStatsOrder2ᚖtthcᚋgraphᚋmodelᚐProposalStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_proposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3751,6 +4321,56 @@ func (ec *executionContext) field_Query_proposals_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reformProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "unitId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unitId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reformTargets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ReformProgress_furthestBehind_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -9346,6 +9966,424 @@ func (ec *executionContext) fieldContext_ProposalEvent_implementedByNumber(_ con
 	return graphql.NewScalarFieldContext("ProposalEvent", field, false, false, "String")
 }
 
+func (ec *executionContext) _ProposalStats_buckets(ctx context.Context, field graphql.CollectedField, obj *report.ProposalStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.ProposalBucket) graphql.Marshaler {
+			return ec.marshalNProposalStatsBucket2ᚕtthcᚋinternalᚋreportᚐProposalBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalStatsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalStats_totals(ctx context.Context, field graphql.CollectedField, obj *report.ProposalStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStats_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.ProposalBucket) graphql.Marshaler {
+			return ec.marshalNProposalStatsBucket2tthcᚋinternalᚋreportᚐProposalBucket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStats_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalStatsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalStats_bucketCount(ctx context.Context, field graphql.CollectedField, obj *report.ProposalStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStats_bucketCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BucketCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStats_bucketCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProposalStats_bucketsOverlap(ctx context.Context, field graphql.CollectedField, obj *report.ProposalStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStats_bucketsOverlap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overlap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStats_bucketsOverlap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStats", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_group(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2ᚕtthcᚋinternalᚋreportᚐGroupKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalStatsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalStatsBucket_count(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_annualCostBefore(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_annualCostBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_annualCostBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_annualCostAfter(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_annualCostAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_annualCostAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_saving(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_saving(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Saving(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_saving(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_percentCut(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_percentCut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PercentCut(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_percentCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_processingDaysBefore(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_processingDaysBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_processingDaysBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_processingDaysAfter(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_processingDaysAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_processingDaysAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_averageProcessingDaysCut(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_averageProcessingDaysCut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDaysCut(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_averageProcessingDaysCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_processingTimePercentCut(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_processingTimePercentCut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimePercentCut(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_processingTimePercentCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_documentsBefore(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_documentsBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentsBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_documentsBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_documentsAfter(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_documentsAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentsAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_documentsAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProposalStatsBucket_documentsRemoved(ctx context.Context, field graphql.CollectedField, obj *report.ProposalBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalStatsBucket_documentsRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentsRemoved(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalStatsBucket_documentsRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalStatsBucket", field, true, false, "Int")
+}
+
 func (ec *executionContext) _ProposalTransitionPayload_proposal(ctx context.Context, field graphql.CollectedField, obj *model.ProposalTransitionPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9982,7 +11020,25 @@ func (ec *executionContext) _Query_dossierStats(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().DossierStats(ctx, fc.Args["filter"].(*model.DossierFilter), fc.Args["groupBy"].([]report.Dimension))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER", "ANALYST"})
+				if err != nil {
+					var zeroVal []report.DossierBucket
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []report.DossierBucket
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []report.DossierBucket) graphql.Marshaler {
 			return ec.marshalNDossierBucket2ᚕtthcᚋinternalᚋreportᚐDossierBucketᚄ(ctx, selections, v)
 		},
@@ -10052,6 +11108,174 @@ func (ec *executionContext) fieldContext_Query_legalDocumentStats(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_legalDocumentStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_proposalStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_proposalStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProposalStats(ctx, fc.Args["filter"].(*model.ProposalFilter), fc.Args["groupBy"].([]report.Dimension), fc.Args["unitLevel"].(*string), fc.Args["orderBy"].(*model.ProposalStatsOrder), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER", "ANALYST"})
+				if err != nil {
+					var zeroVal report.ProposalStats
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal report.ProposalStats
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v report.ProposalStats) graphql.Marshaler {
+			return ec.marshalNProposalStats2tthcᚋinternalᚋreportᚐProposalStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_proposalStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_proposalStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reformProgress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reformProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReformProgress(ctx, fc.Args["unitId"].(*string), fc.Args["year"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "ANALYST"})
+				if err != nil {
+					var zeroVal report.ReformProgress
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal report.ReformProgress
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, requires)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v report.ReformProgress) graphql.Marshaler {
+			return ec.marshalNReformProgress2tthcᚋinternalᚋreportᚐReformProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reformProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reformProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reformTargets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reformTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReformTargets(ctx, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.ReformTarget) graphql.Marshaler {
+			return ec.marshalNReformTarget2ᚕtthcᚋinternalᚋreportᚐReformTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reformTargets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformTarget(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reformTargets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10132,6 +11356,752 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReformMetricProgress_metric(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Metric) graphql.Marshaler {
+			return ec.marshalNReformMetric2tthcᚋinternalᚋreportᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, false, false, "ReformMetric")
+}
+
+func (ec *executionContext) _ReformMetricProgress_target(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.ReformTarget) graphql.Marshaler {
+			return ec.marshalOReformTarget2ᚖtthcᚋinternalᚋreportᚐReformTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformMetricProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformMetricProgress_proceduresInScope(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_proceduresInScope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Procedures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_proceduresInScope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReformMetricProgress_proceduresApproved(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_proceduresApproved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProceduresApproved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_proceduresApproved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReformMetricProgress_proceduresImplemented(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_proceduresImplemented(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProceduresImplemented, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_proceduresImplemented(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReformMetricProgress_baseline(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_baseline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Baseline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ReformMetricProgress_approvedCut(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_approvedCut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CutApproved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_approvedCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ReformMetricProgress_approvedCutPercent(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_approvedCutPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedCutPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_approvedCutPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ReformMetricProgress_implementedCut(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_implementedCut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CutImplemented, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_implementedCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ReformMetricProgress_implementedCutPercent(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_implementedCutPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImplementedCutPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_implementedCutPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ReformMetricProgress_targetReachedPercent(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_targetReachedPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetReached(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_targetReachedPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ReformMetricProgress_approvedTargetReachedPercent(ctx context.Context, field graphql.CollectedField, obj *report.MetricProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformMetricProgress_approvedTargetReachedPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetReachedApproved(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformMetricProgress_approvedTargetReachedPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformMetricProgress", field, true, false, "Decimal")
+}
+
+func (ec *executionContext) _ReformProgress_unit(ctx context.Context, field graphql.CollectedField, obj *report.ReformProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformProgress_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReformProgress().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformProgress_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformProgress",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformProgress_year(ctx context.Context, field graphql.CollectedField, obj *report.ReformProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformProgress_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformProgress_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReformProgress_cost(ctx context.Context, field graphql.CollectedField, obj *report.ReformProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformProgress_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.MetricProgress) graphql.Marshaler {
+			return ec.marshalNReformMetricProgress2tthcᚋinternalᚋreportᚐMetricProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformProgress_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformMetricProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformProgress_time(ctx context.Context, field graphql.CollectedField, obj *report.ReformProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformProgress_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.MetricProgress) graphql.Marshaler {
+			return ec.marshalNReformMetricProgress2tthcᚋinternalᚋreportᚐMetricProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformProgress_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformMetricProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformProgress_units(ctx context.Context, field graphql.CollectedField, obj *report.ReformProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformProgress_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.UnitProgress) graphql.Marshaler {
+			return ec.marshalNReformUnitProgress2ᚕtthcᚋinternalᚋreportᚐUnitProgressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformProgress_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformUnitProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformProgress_furthestBehind(ctx context.Context, field graphql.CollectedField, obj *report.ReformProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformProgress_furthestBehind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ReformProgress().FurthestBehind(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []report.UnitProgress) graphql.Marshaler {
+			return ec.marshalNReformUnitProgress2ᚕtthcᚋinternalᚋreportᚐUnitProgressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformProgress_furthestBehind(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformProgress",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformUnitProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ReformProgress_furthestBehind_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformTarget_year(ctx context.Context, field graphql.CollectedField, obj *report.ReformTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformTarget_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformTarget_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformTarget", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReformTarget_unit(ctx context.Context, field graphql.CollectedField, obj *report.ReformTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformTarget_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReformTarget().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Unit) graphql.Marshaler {
+			return ec.marshalOAdministrativeUnit2ᚖtthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformTarget_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformTarget",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformTarget_metric(ctx context.Context, field graphql.CollectedField, obj *report.ReformTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformTarget_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Metric) graphql.Marshaler {
+			return ec.marshalNReformMetric2tthcᚋinternalᚋreportᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformTarget_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformTarget", field, false, false, "ReformMetric")
+}
+
+func (ec *executionContext) _ReformTarget_cutPercent(ctx context.Context, field graphql.CollectedField, obj *report.ReformTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformTarget_cutPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CutPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformTarget_cutPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformTarget", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ReformTarget_baselineYear(ctx context.Context, field graphql.CollectedField, obj *report.ReformTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformTarget_baselineYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformTarget_baselineYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformTarget", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReformTarget_source(ctx context.Context, field graphql.CollectedField, obj *report.ReformTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformTarget_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformTarget_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReformUnitProgress_unit(ctx context.Context, field graphql.CollectedField, obj *report.UnitProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformUnitProgress_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReformUnitProgress().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Unit) graphql.Marshaler {
+			return ec.marshalNAdministrativeUnit2tthcᚋinternalᚋcatalogᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformUnitProgress_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformUnitProgress",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdministrativeUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformUnitProgress_cost(ctx context.Context, field graphql.CollectedField, obj *report.UnitProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformUnitProgress_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.MetricProgress) graphql.Marshaler {
+			return ec.marshalNReformMetricProgress2tthcᚋinternalᚋreportᚐMetricProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformUnitProgress_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformUnitProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformMetricProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformUnitProgress_time(ctx context.Context, field graphql.CollectedField, obj *report.UnitProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformUnitProgress_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.MetricProgress) graphql.Marshaler {
+			return ec.marshalNReformMetricProgress2tthcᚋinternalᚋreportᚐMetricProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformUnitProgress_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformUnitProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformMetricProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformUnitProgress_progressPercent(ctx context.Context, field graphql.CollectedField, obj *report.UnitProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformUnitProgress_progressPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Behind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformUnitProgress_progressPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformUnitProgress", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Sector_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Sector) (ret graphql.Marshaler) {
@@ -12063,7 +14033,7 @@ func (ec *executionContext) unmarshalInputCostParametersInput(ctx context.Contex
 			it.TimesPerYear = data
 		case "applicantsPerYear":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantsPerYear"))
-			data, err := ec.unmarshalNInt2int(ctx, v)
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13392,6 +15362,55 @@ func (ec *executionContext) unmarshalInputProposalOrder(ctx context.Context, obj
 func UnmarshalProposalOrder(ctx context.Context, raw any) (model.ProposalOrder, error) {
 	var out model.ProposalOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProposalOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProposalStatsOrder(ctx context.Context, obj any) (model.ProposalStatsOrder, error) {
+	var it model.ProposalStatsOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProposalStatsOrderField2tthcᚋinternalᚋreportᚐProposalStatsOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖtthcᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProposalStatsOrder unmarshals raw into the ProposalStatsOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProposalStatsOrder(ctx context.Context, raw any) (model.ProposalStatsOrder, error) {
+	var out model.ProposalStatsOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProposalStatsOrder", raw, &out)
 	return out, err
 }
 
@@ -16018,6 +18037,147 @@ func (ec *executionContext) _ProposalEvent(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var proposalStatsImplementors = []string{"ProposalStats"}
+
+func (ec *executionContext) _ProposalStats(ctx context.Context, sel ast.SelectionSet, obj *report.ProposalStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposalStats")
+		case "buckets":
+			out.Values[i] = ec._ProposalStats_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._ProposalStats_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bucketCount":
+			out.Values[i] = ec._ProposalStats_bucketCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bucketsOverlap":
+			out.Values[i] = ec._ProposalStats_bucketsOverlap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proposalStatsBucketImplementors = []string{"ProposalStatsBucket"}
+
+func (ec *executionContext) _ProposalStatsBucket(ctx context.Context, sel ast.SelectionSet, obj *report.ProposalBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalStatsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposalStatsBucket")
+		case "group":
+			out.Values[i] = ec._ProposalStatsBucket_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ProposalStatsBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "annualCostBefore":
+			out.Values[i] = ec._ProposalStatsBucket_annualCostBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "annualCostAfter":
+			out.Values[i] = ec._ProposalStatsBucket_annualCostAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saving":
+			out.Values[i] = ec._ProposalStatsBucket_saving(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percentCut":
+			out.Values[i] = ec._ProposalStatsBucket_percentCut(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "processingDaysBefore":
+			out.Values[i] = ec._ProposalStatsBucket_processingDaysBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processingDaysAfter":
+			out.Values[i] = ec._ProposalStatsBucket_processingDaysAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageProcessingDaysCut":
+			out.Values[i] = ec._ProposalStatsBucket_averageProcessingDaysCut(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "processingTimePercentCut":
+			out.Values[i] = ec._ProposalStatsBucket_processingTimePercentCut(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "documentsBefore":
+			out.Values[i] = ec._ProposalStatsBucket_documentsBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentsAfter":
+			out.Values[i] = ec._ProposalStatsBucket_documentsAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentsRemoved":
+			out.Values[i] = ec._ProposalStatsBucket_documentsRemoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var proposalTransitionPayloadImplementors = []string{"ProposalTransitionPayload"}
 
 func (ec *executionContext) _ProposalTransitionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProposalTransitionPayload) graphql.Marshaler {
@@ -16164,6 +18324,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_legalDocumentStats(ctx, field)
 				})
+		case "proposalStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_proposalStats(ctx, field)
+				})
+		case "reformProgress":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reformProgress(ctx, field)
+				})
+		case "reformTargets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reformTargets(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -16176,6 +18354,262 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				return ec._Query___schema(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reformMetricProgressImplementors = []string{"ReformMetricProgress"}
+
+func (ec *executionContext) _ReformMetricProgress(ctx context.Context, sel ast.SelectionSet, obj *report.MetricProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reformMetricProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReformMetricProgress")
+		case "metric":
+			out.Values[i] = ec._ReformMetricProgress_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._ReformMetricProgress_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "proceduresInScope":
+			out.Values[i] = ec._ReformMetricProgress_proceduresInScope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proceduresApproved":
+			out.Values[i] = ec._ReformMetricProgress_proceduresApproved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proceduresImplemented":
+			out.Values[i] = ec._ReformMetricProgress_proceduresImplemented(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "baseline":
+			out.Values[i] = ec._ReformMetricProgress_baseline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approvedCut":
+			out.Values[i] = ec._ReformMetricProgress_approvedCut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approvedCutPercent":
+			out.Values[i] = ec._ReformMetricProgress_approvedCutPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "implementedCut":
+			out.Values[i] = ec._ReformMetricProgress_implementedCut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "implementedCutPercent":
+			out.Values[i] = ec._ReformMetricProgress_implementedCutPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "targetReachedPercent":
+			out.Values[i] = ec._ReformMetricProgress_targetReachedPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "approvedTargetReachedPercent":
+			out.Values[i] = ec._ReformMetricProgress_approvedTargetReachedPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reformProgressImplementors = []string{"ReformProgress"}
+
+func (ec *executionContext) _ReformProgress(ctx context.Context, sel ast.SelectionSet, obj *report.ReformProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reformProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReformProgress")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReformProgress_unit(ctx, field, obj)
+				})
+		case "year":
+			out.Values[i] = ec._ReformProgress_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cost":
+			out.Values[i] = ec._ReformProgress_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "time":
+			out.Values[i] = ec._ReformProgress_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "units":
+			out.Values[i] = ec._ReformProgress_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "furthestBehind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReformProgress_furthestBehind(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reformTargetImplementors = []string{"ReformTarget"}
+
+func (ec *executionContext) _ReformTarget(ctx context.Context, sel ast.SelectionSet, obj *report.ReformTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reformTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReformTarget")
+		case "year":
+			out.Values[i] = ec._ReformTarget_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReformTarget_unit(ctx, field, obj)
+				})
+		case "metric":
+			out.Values[i] = ec._ReformTarget_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cutPercent":
+			out.Values[i] = ec._ReformTarget_cutPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "baselineYear":
+			out.Values[i] = ec._ReformTarget_baselineYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._ReformTarget_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reformUnitProgressImplementors = []string{"ReformUnitProgress"}
+
+func (ec *executionContext) _ReformUnitProgress(ctx context.Context, sel ast.SelectionSet, obj *report.UnitProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reformUnitProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReformUnitProgress")
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReformUnitProgress_unit(ctx, field, obj)
+				})
+		case "cost":
+			out.Values[i] = ec._ReformUnitProgress_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "time":
+			out.Values[i] = ec._ReformUnitProgress_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "progressPercent":
+			out.Values[i] = ec._ReformUnitProgress_progressPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -17688,6 +20122,51 @@ func (ec *executionContext) marshalNProposal2ᚕtthcᚋinternalᚋproposalᚐPro
 	return ret
 }
 
+func (ec *executionContext) unmarshalNProposalDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, v any) (report.Dimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Dimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposalDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, sel ast.SelectionSet, v report.Dimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNProposalDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, v any) ([]report.Dimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]report.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProposalDimension2tthcᚋinternalᚋreportᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNProposalDimension2ᚕtthcᚋinternalᚋreportᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Dimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposalDimension2tthcᚋinternalᚋreportᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNProposalEdge2tthcᚋgraphᚋmodelᚐProposalEdge(ctx context.Context, sel ast.SelectionSet, v model.ProposalEdge) graphql.Marshaler {
 	return ec._ProposalEdge(ctx, sel, &v)
 }
@@ -17828,6 +20307,45 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNProposalStats2tthcᚋinternalᚋreportᚐProposalStats(ctx context.Context, sel ast.SelectionSet, v report.ProposalStats) graphql.Marshaler {
+	return ec._ProposalStats(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProposalStatsBucket2tthcᚋinternalᚋreportᚐProposalBucket(ctx context.Context, sel ast.SelectionSet, v report.ProposalBucket) graphql.Marshaler {
+	return ec._ProposalStatsBucket(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProposalStatsBucket2ᚕtthcᚋinternalᚋreportᚐProposalBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []report.ProposalBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposalStatsBucket2tthcᚋinternalᚋreportᚐProposalBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNProposalStatsOrderField2tthcᚋinternalᚋreportᚐProposalStatsOrderField(ctx context.Context, v any) (report.ProposalStatsOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.ProposalStatsOrderField(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposalStatsOrderField2tthcᚋinternalᚋreportᚐProposalStatsOrderField(ctx context.Context, sel ast.SelectionSet, v report.ProposalStatsOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalStatsOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx context.Context, v any) (proposal.Status, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus[tmp]
@@ -17869,6 +20387,69 @@ var (
 func (ec *executionContext) unmarshalNProposalTransitionInput2tthcᚋgraphᚋmodelᚐProposalTransitionInput(ctx context.Context, v any) (model.ProposalTransitionInput, error) {
 	res, err := ec.unmarshalInputProposalTransitionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReformMetric2tthcᚋinternalᚋreportᚐMetric(ctx context.Context, v any) (report.Metric, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Metric(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReformMetric2tthcᚋinternalᚋreportᚐMetric(ctx context.Context, sel ast.SelectionSet, v report.Metric) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReformMetric!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNReformMetricProgress2tthcᚋinternalᚋreportᚐMetricProgress(ctx context.Context, sel ast.SelectionSet, v report.MetricProgress) graphql.Marshaler {
+	return ec._ReformMetricProgress(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReformProgress2tthcᚋinternalᚋreportᚐReformProgress(ctx context.Context, sel ast.SelectionSet, v report.ReformProgress) graphql.Marshaler {
+	return ec._ReformProgress(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReformTarget2tthcᚋinternalᚋreportᚐReformTarget(ctx context.Context, sel ast.SelectionSet, v report.ReformTarget) graphql.Marshaler {
+	return ec._ReformTarget(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReformTarget2ᚕtthcᚋinternalᚋreportᚐReformTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []report.ReformTarget) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReformTarget2tthcᚋinternalᚋreportᚐReformTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReformUnitProgress2tthcᚋinternalᚋreportᚐUnitProgress(ctx context.Context, sel ast.SelectionSet, v report.UnitProgress) graphql.Marshaler {
+	return ec._ReformUnitProgress(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReformUnitProgress2ᚕtthcᚋinternalᚋreportᚐUnitProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []report.UnitProgress) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReformUnitProgress2tthcᚋinternalᚋreportᚐUnitProgress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNRole2tthcᚋinternalᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
@@ -18839,6 +21420,14 @@ func (ec *executionContext) unmarshalOProposalOrder2ᚖtthcᚋgraphᚋmodelᚐPr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOProposalStatsOrder2ᚖtthcᚋgraphᚋmodelᚐProposalStatsOrder(ctx context.Context, v any) (*model.ProposalStatsOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProposalStatsOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOProposalStatus2ᚕtthcᚋinternalᚋproposalᚐStatusᚄ(ctx context.Context, v any) ([]proposal.Status, error) {
 	if v == nil {
 		return nil, nil
@@ -18922,6 +21511,13 @@ func (ec *executionContext) marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋ
 		return graphql.Null
 	}
 	return ec._ProposalTransitionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReformTarget2ᚖtthcᚋinternalᚋreportᚐReformTarget(ctx context.Context, sel ast.SelectionSet, v *report.ReformTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReformTarget(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOReviewOutcome2ᚖtthcᚋgraphᚋmodelᚐReviewOutcome(ctx context.Context, v any) (*model.ReviewOutcome, error) {

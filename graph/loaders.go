@@ -41,6 +41,7 @@ type Store interface {
 	LegalDocumentStats(ctx context.Context, f catalog.LegalDocumentFilter, by []report.Dimension) ([]report.LegalDocumentBucket, error)
 	ProposalStore // proposal.go
 	AdminStore    // admin.go
+	ReportStore   // report.go
 }
 
 // Loaders batch the reads of one request: every procedure on a page asks

@@ -164,7 +164,7 @@ func (r *Resolver) proposalByID(ctx context.Context, id int64) (*proposal.Propos
 func costParameters(in *model.CostParametersInput) proposal.CostParameters {
 	return proposal.CostParameters{
 		ProcessingDays: in.ProcessingDays, Fee: in.Fee, Documents: in.Documents, Hours: in.ApplicantHours,
-		HourlyRate: in.HourlyRate, TimesPerYear: in.TimesPerYear, ApplicantsPerYear: int64(in.ApplicantsPerYear),
+		HourlyRate: in.HourlyRate, TimesPerYear: in.TimesPerYear, ApplicantsPerYear: int64(deref(in.ApplicantsPerYear)),
 	}
 }
 

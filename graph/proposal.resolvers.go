@@ -31,6 +31,9 @@ func (r *mutationResolver) CreateProposal(ctx context.Context, input model.Creat
 	}
 	n, err := newProposal(input)
 	if err == nil {
+		err = r.defaultNewApplicants(ctx, a, input, &n)
+	}
+	if err == nil {
 		var (
 			p  proposal.Proposal
 			ev proposal.Event
@@ -56,6 +59,7 @@ func (r *mutationResolver) UpdateProposal(ctx context.Context, input model.Updat
 	if err == nil {
 		var edit func(*proposal.Proposal) error
 		if edit, err = proposalEdit(input); err == nil {
+			edit = r.defaultEditedApplicants(ctx, input, edit)
 			var p proposal.Proposal
 			if p, err = r.Store.UpdateProposal(ctx, a, id, input.Version, edit); err == nil {
 				return &model.UpdateProposalPayload{Proposal: &p, UserErrors: []model.UserError{}}, nil

@@ -9,6 +9,7 @@ import (
 	"context"
 	"tthc/graph/model"
 	"tthc/internal/catalog"
+	"tthc/internal/errs"
 	"tthc/internal/report"
 )
 
@@ -23,9 +24,10 @@ func (r *groupKeyResolver) ID(ctx context.Context, obj *report.GroupKey) (*strin
 		return nil, nil
 	}
 	typ, ok := map[report.Dimension]string{
-		report.ByUnit:      typeUnit,
-		report.ByProcedure: typeProcedure,
-		report.BySector:    typeSector,
+		report.ByUnit:          typeUnit,
+		report.ByReviewingUnit: typeUnit,
+		report.ByProcedure:     typeProcedure,
+		report.BySector:        typeSector,
 	}[obj.Dimension]
 	if !ok {
 		return nil, nil
@@ -50,6 +52,10 @@ func (r *queryResolver) DossierStats(ctx context.Context, filter *model.DossierF
 		}
 		f.Levels, f.From, f.To = filter.Levels, filter.From, filter.To
 	}
+	var err error
+	if f.WithinUnitCode, err = dossierScope(ctx); err != nil {
+		return nil, err
+	}
 	return r.Store.DossierStats(ctx, f, groupBy)
 }
 
@@ -71,7 +77,89 @@ func (r *queryResolver) LegalDocumentStats(ctx context.Context, filter *model.Le
 	return r.Store.LegalDocumentStats(ctx, f, groupBy)
 }
 
+// ProposalStats is the resolver for the proposalStats field.
+func (r *queryResolver) ProposalStats(ctx context.Context, filter *model.ProposalFilter, groupBy []report.Dimension, unitLevel *string, orderBy *model.ProposalStatsOrder, first *int) (report.ProposalStats, error) {
+	q, err := proposalStatsQuery(filter, groupBy, unitLevel, orderBy, first)
+	if err != nil {
+		return report.ProposalStats{}, err
+	}
+	return r.Store.ProposalStats(ctx, visibility(ctx), q)
+}
+
+// ReformProgress is the resolver for the reformProgress field.
+func (r *queryResolver) ReformProgress(ctx context.Context, unitID *string, year int) (report.ReformProgress, error) {
+	unit, err := optIntID("unitId", typeUnit, unitID)
+	if err != nil {
+		return report.ReformProgress{}, err
+	}
+	if err := r.checkReformAccess(ctx, unit); err != nil {
+		return report.ReformProgress{}, err
+	}
+	return r.Store.ReformProgress(ctx, unit, year)
+}
+
+// ReformTargets is the resolver for the reformTargets field.
+func (r *queryResolver) ReformTargets(ctx context.Context, year *int) ([]report.ReformTarget, error) {
+	return r.Store.ReformTargets(ctx, year)
+}
+
+// Unit is the resolver for the unit field.
+func (r *reformProgressResolver) Unit(ctx context.Context, obj *report.ReformProgress) (*catalog.Unit, error) {
+	if obj.UnitID == nil {
+		return nil, nil
+	}
+	return loadOne(ctx, loadersFrom(ctx).Unit, *obj.UnitID)
+}
+
+// FurthestBehind is the resolver for the furthestBehind field.
+func (r *reformProgressResolver) FurthestBehind(ctx context.Context, obj *report.ReformProgress, first *int) ([]report.UnitProgress, error) {
+	n := 5
+	if first != nil {
+		if *first < 0 {
+			return nil, errs.Fieldf("first", "first must not be negative")
+		}
+		n = *first
+	}
+	return obj.FurthestBehind(n), nil
+}
+
+// Unit is the resolver for the unit field.
+func (r *reformTargetResolver) Unit(ctx context.Context, obj *report.ReformTarget) (*catalog.Unit, error) {
+	if obj.UnitID == nil {
+		return nil, nil
+	}
+	return loadOne(ctx, loadersFrom(ctx).Unit, *obj.UnitID)
+}
+
+// Unit is the resolver for the unit field.
+func (r *reformUnitProgressResolver) Unit(ctx context.Context, obj *report.UnitProgress) (catalog.Unit, error) {
+	u, err := loadOne(ctx, loadersFrom(ctx).Unit, obj.UnitID)
+	if err != nil {
+		return catalog.Unit{}, err
+	}
+	if u == nil {
+		return catalog.Unit{}, errs.Errorf(errs.NotFound, "no unit %d", obj.UnitID)
+	}
+	return *u, nil
+}
+
 // GroupKey returns GroupKeyResolver implementation.
 func (r *Resolver) GroupKey() GroupKeyResolver { return &groupKeyResolver{r} }
 
-type groupKeyResolver struct{ *Resolver }
+// ReformProgress returns ReformProgressResolver implementation.
+func (r *Resolver) ReformProgress() ReformProgressResolver { return &reformProgressResolver{r} }
+
+// ReformTarget returns ReformTargetResolver implementation.
+func (r *Resolver) ReformTarget() ReformTargetResolver { return &reformTargetResolver{r} }
+
+// ReformUnitProgress returns ReformUnitProgressResolver implementation.
+func (r *Resolver) ReformUnitProgress() ReformUnitProgressResolver {
+	return &reformUnitProgressResolver{r}
+}
+
+type (
+	groupKeyResolver           struct{ *Resolver }
+	reformProgressResolver     struct{ *Resolver }
+	reformTargetResolver       struct{ *Resolver }
+	reformUnitProgressResolver struct{ *Resolver }
+)

@@ -2,10 +2,11 @@
 -- Reporting at national scale (4 million dossier rows, 200,000 proposals):
 -- statistics read small rollup tables instead of the base tables whenever
 -- the question allows it. Every rollup is kept exact in the transaction
--- that changes its base rows, by statement-level triggers that add the
--- change (new rows minus old rows) to the sums. reporting_rollups_refresh()
--- (`tthc refresh-rollups`) rebuilds them all from the base tables.
--- Reform targets and the per-unit reform progress live here too.
+-- that changes its base rows, by statement-level triggers: sums add the
+-- change (new rows minus old rows), the reform progress of the units
+-- touched is recomputed, the unit closure is rebuilt. The function
+-- reporting_rollups_refresh() (`tthc refresh-rollups`) rebuilds them all
+-- from the base tables. Reform targets live here too.
 
 -- Vietnam's calendar month of an instant: months in reports are local.
 -- +goose StatementBegin
@@ -54,10 +55,14 @@ $$;
 CREATE FUNCTION units_closure() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    -- Renames and other edits leave the tree as it is.
-    IF TG_OP = 'UPDATE' AND NOT EXISTS (
-        SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.parent_id IS DISTINCT FROM n.parent_id) THEN
-        RETURN NULL;
+    -- Renames and other edits leave the tree as it is. (Nested: the
+    -- transition tables exist only for UPDATE, and an expression is
+    -- planned whole.)
+    IF TG_OP = 'UPDATE' THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+                WHERE o.parent_id IS DISTINCT FROM n.parent_id) THEN
+            RETURN NULL;
+        END IF;
     END IF;
     PERFORM unit_closure_rebuild();
     RETURN NULL;
@@ -99,7 +104,8 @@ CREATE INDEX proposal_events_implemented_idx ON proposal_events (proposal_id, at
 --
 -- dossier_unit_months sums a unit's desk over all procedures: it answers
 -- every question about units, levels and periods (200,000 rows at
--- national scale instead of 4 million). dossier_procedure_months sums a
+-- national scale instead of 4 million); dossier_level_months sums it
+-- further by level. dossier_procedure_months sums a
 -- procedure over all units of one level: it answers questions about
 -- procedures, sectors, levels and periods (120,000 rows). A question
 -- that crosses a unit with a procedure or sector reads dossier_stats
@@ -118,7 +124,21 @@ CREATE TABLE dossier_unit_months (
 );
 CREATE INDEX dossier_unit_months_period_idx ON dossier_unit_months (period, unit_id);
 
--- level_code is the level of the unit whose desk reported.
+-- level_code, here and below, is the level of the unit whose desk
+-- reported. dossier_level_months answers the country's time series (300
+-- rows).
+CREATE TABLE dossier_level_months (
+    level_code       text   NOT NULL,
+    period           date   NOT NULL,
+    reports          int    NOT NULL,
+    received         bigint NOT NULL,
+    received_online  bigint NOT NULL,
+    resolved_on_time bigint NOT NULL,
+    resolved_late    bigint NOT NULL,
+    pending          bigint NOT NULL,
+    PRIMARY KEY (level_code, period)
+);
+
 CREATE TABLE dossier_procedure_months (
     procedure_id     bigint NOT NULL,
     level_code       text   NOT NULL,
@@ -133,15 +153,17 @@ CREATE TABLE dossier_procedure_months (
 );
 CREATE INDEX dossier_procedure_months_period_idx ON dossier_procedure_months (period);
 
--- dossier_rollups_add adds the signed rows of delta (a query yielding
--- sign, unit_id, procedure_id, period and the five counts) to both
--- rollups. Keys are written in order, so concurrent imports lock rollup
--- rows in the same order and cannot deadlock.
+-- dossier_rollups_sql returns the statements that add the signed rows of
+-- delta (a query yielding sign, unit_id, procedure_id, period and the five
+-- counts) to the three rollups. Keys are written in order, so concurrent
+-- imports lock rollup rows in the same order and cannot deadlock. The
+-- trigger runs them itself: transition tables are visible only to the
+-- trigger function's own statements, not to functions it calls.
 -- +goose StatementBegin
-CREATE FUNCTION dossier_rollups_add(delta text, removes boolean) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format($q$
+CREATE FUNCTION dossier_rollups_sql(delta text) RETURNS text[]
+LANGUAGE sql IMMUTABLE
+RETURN ARRAY[
+    format($q$
         INSERT INTO dossier_unit_months AS r (unit_id, period, reports, received, received_online, resolved_on_time, resolved_late, pending)
         SELECT d.unit_id, d.period, sum(d.sign), sum(d.sign * d.received), sum(d.sign * d.received_online),
             sum(d.sign * d.resolved_on_time), sum(d.sign * d.resolved_late), sum(d.sign * d.pending)
@@ -155,8 +177,23 @@ BEGIN
             received_online = r.received_online + EXCLUDED.received_online,
             resolved_on_time = r.resolved_on_time + EXCLUDED.resolved_on_time,
             resolved_late = r.resolved_late + EXCLUDED.resolved_late, pending = r.pending + EXCLUDED.pending
-    $q$, delta);
-    EXECUTE format($q$
+    $q$, delta),
+    format($q$
+        INSERT INTO dossier_level_months AS r (level_code, period, reports, received, received_online, resolved_on_time, resolved_late, pending)
+        SELECT u.level_code, d.period, sum(d.sign), sum(d.sign * d.received), sum(d.sign * d.received_online),
+            sum(d.sign * d.resolved_on_time), sum(d.sign * d.resolved_late), sum(d.sign * d.pending)
+        FROM (%s) d JOIN administrative_units u ON u.id = d.unit_id
+        GROUP BY u.level_code, d.period
+        HAVING sum(d.sign) <> 0 OR sum(d.sign * d.received) <> 0 OR sum(d.sign * d.received_online) <> 0
+            OR sum(d.sign * d.resolved_on_time) <> 0 OR sum(d.sign * d.resolved_late) <> 0 OR sum(d.sign * d.pending) <> 0
+        ORDER BY u.level_code, d.period
+        ON CONFLICT (level_code, period) DO UPDATE SET
+            reports = r.reports + EXCLUDED.reports, received = r.received + EXCLUDED.received,
+            received_online = r.received_online + EXCLUDED.received_online,
+            resolved_on_time = r.resolved_on_time + EXCLUDED.resolved_on_time,
+            resolved_late = r.resolved_late + EXCLUDED.resolved_late, pending = r.pending + EXCLUDED.pending
+    $q$, delta),
+    format($q$
         INSERT INTO dossier_procedure_months AS r (procedure_id, level_code, period, reports, received, received_online, resolved_on_time, resolved_late, pending)
         SELECT d.procedure_id, u.level_code, d.period, sum(d.sign), sum(d.sign * d.received), sum(d.sign * d.received_online),
             sum(d.sign * d.resolved_on_time), sum(d.sign * d.resolved_late), sum(d.sign * d.pending)
@@ -170,29 +207,31 @@ BEGIN
             received_online = r.received_online + EXCLUDED.received_online,
             resolved_on_time = r.resolved_on_time + EXCLUDED.resolved_on_time,
             resolved_late = r.resolved_late + EXCLUDED.resolved_late, pending = r.pending + EXCLUDED.pending
-    $q$, delta);
-    IF removes THEN
-        DELETE FROM dossier_unit_months WHERE reports = 0;
-        DELETE FROM dossier_procedure_months WHERE reports = 0;
-    END IF;
-END;
-$$;
+    $q$, delta)];
 -- +goose StatementEnd
 
--- The transition tables (new_rows, old_rows) are visible to the dynamic
--- SQL of the trigger function.
 -- +goose StatementBegin
 CREATE FUNCTION dossier_stats_rollup() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     cols constant text := 'unit_id, procedure_id, period, received, received_online, resolved_on_time, resolved_late, pending';
+    delta text;
+    stmt text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM dossier_rollups_add('SELECT 1 AS sign, ' || cols || ' FROM new_rows', false);
+        delta := 'SELECT 1 AS sign, ' || cols || ' FROM new_rows';
     ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM dossier_rollups_add('SELECT -1 AS sign, ' || cols || ' FROM old_rows UNION ALL SELECT 1, ' || cols || ' FROM new_rows', true);
+        delta := 'SELECT -1 AS sign, ' || cols || ' FROM old_rows UNION ALL SELECT 1, ' || cols || ' FROM new_rows';
     ELSE
-        PERFORM dossier_rollups_add('SELECT -1 AS sign, ' || cols || ' FROM old_rows', true);
+        delta := 'SELECT -1 AS sign, ' || cols || ' FROM old_rows';
+    END IF;
+    FOREACH stmt IN ARRAY dossier_rollups_sql(delta) LOOP
+        EXECUTE stmt;
+    END LOOP;
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM dossier_unit_months WHERE reports = 0;
+        DELETE FROM dossier_level_months WHERE reports = 0;
+        DELETE FROM dossier_procedure_months WHERE reports = 0;
     END IF;
     RETURN NULL;
 END;
@@ -212,12 +251,17 @@ CREATE TRIGGER dossier_stats_rollup_delete AFTER DELETE ON dossier_stats
 -- +goose StatementBegin
 CREATE FUNCTION dossier_rollups_rebuild() RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    stmt text;
 BEGIN
     LOCK TABLE dossier_stats IN SHARE MODE;
     DELETE FROM dossier_unit_months;
+    DELETE FROM dossier_level_months;
     DELETE FROM dossier_procedure_months;
-    PERFORM dossier_rollups_add('SELECT 1 AS sign, unit_id, procedure_id, period, received, received_online,
-        resolved_on_time, resolved_late, pending FROM dossier_stats', false);
+    FOREACH stmt IN ARRAY dossier_rollups_sql('SELECT 1 AS sign, unit_id, procedure_id, period, received,
+            received_online, resolved_on_time, resolved_late, pending FROM dossier_stats') LOOP
+        EXECUTE stmt;
+    END LOOP;
 END;
 $$;
 -- +goose StatementEnd
@@ -237,9 +281,10 @@ $$;
 --   REVIEWER   key_id = reviewing unit (NULL: not routed yet)
 --   SUBMITTED  key_month = month of submission (NULL: not submitted)
 --   DECIDED    key_month = month of decision (NULL: not decided)
+--   CREATED    key_month = month of creation (for filters on it)
 -- Every grain but KIND holds each proposal exactly once.
 CREATE TABLE proposal_rollup (
-    grain            text   NOT NULL CHECK (grain IN ('UNIT', 'KIND', 'SECTOR', 'REVIEWER', 'SUBMITTED', 'DECIDED')),
+    grain            text   NOT NULL CHECK (grain IN ('UNIT', 'KIND', 'SECTOR', 'REVIEWER', 'SUBMITTED', 'DECIDED', 'CREATED')),
     status           text   NOT NULL,
     level_code       text   NOT NULL,
     key_id           bigint,
@@ -257,16 +302,17 @@ CREATE UNIQUE INDEX proposal_rollup_key ON proposal_rollup (grain, status, level
 -- Emptied rows are found without reading the table.
 CREATE INDEX proposal_rollup_empty ON proposal_rollup (grain) WHERE proposals = 0;
 
--- proposal_rollup_add adds the signed proposals of delta (a query
--- yielding sign and the columns of proposals) to every grain.
+-- proposal_rollup_sql returns the statement that adds the signed
+-- proposals of delta (a query yielding sign and the columns of proposals)
+-- to every grain; the trigger runs it itself (see dossier_rollups_sql).
 -- +goose StatementBegin
-CREATE FUNCTION proposal_rollup_add(delta text, removes boolean) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format($q$
+CREATE FUNCTION proposal_rollup_sql(delta text) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN format($q$
         WITH f AS (
             SELECT d.sign, d.status, u.level_code, d.proposing_unit_id, d.reviewing_unit_id, p.sector_id, d.kinds,
                 vn_month(d.submitted_at) AS submitted_month, vn_month(d.decided_at) AS decided_month,
+                vn_month(d.created_at) AS created_month,
                 d.annual_cost_before, d.annual_cost_after, d.before_processing_days, d.after_processing_days,
                 d.before_documents, d.after_documents
             FROM (%s) d
@@ -284,6 +330,8 @@ BEGIN
             SELECT 'SUBMITTED', f.*, NULL, NULL, f.submitted_month FROM f
             UNION ALL
             SELECT 'DECIDED', f.*, NULL, NULL, f.decided_month FROM f
+            UNION ALL
+            SELECT 'CREATED', f.*, NULL, NULL, f.created_month FROM f
         )
         INSERT INTO proposal_rollup AS r (grain, status, level_code, key_id, key_text, key_month, proposals,
             cost_before, cost_after, days_before, days_after, documents_before, documents_after)
@@ -304,11 +352,6 @@ BEGIN
             documents_before = r.documents_before + EXCLUDED.documents_before,
             documents_after = r.documents_after + EXCLUDED.documents_after
     $q$, delta);
-    IF removes THEN
-        DELETE FROM proposal_rollup WHERE proposals = 0;
-    END IF;
-END;
-$$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
@@ -316,11 +359,13 @@ CREATE FUNCTION proposals_rollup() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM proposal_rollup_add('SELECT 1 AS sign, * FROM new_rows', false);
+        EXECUTE proposal_rollup_sql('SELECT 1 AS sign, * FROM new_rows');
     ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM proposal_rollup_add('SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows', true);
+        EXECUTE proposal_rollup_sql('SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows');
+        DELETE FROM proposal_rollup WHERE proposals = 0;
     ELSE
-        PERFORM proposal_rollup_add('SELECT -1 AS sign, * FROM old_rows', true);
+        EXECUTE proposal_rollup_sql('SELECT -1 AS sign, * FROM old_rows');
+        DELETE FROM proposal_rollup WHERE proposals = 0;
     END IF;
     RETURN NULL;
 END;
@@ -340,7 +385,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE proposals IN SHARE MODE;
     DELETE FROM proposal_rollup;
-    PERFORM proposal_rollup_add('SELECT 1 AS sign, * FROM proposals', false);
+    EXECUTE proposal_rollup_sql('SELECT 1 AS sign, * FROM proposals');
 END;
 $$;
 -- +goose StatementEnd
@@ -609,13 +654,15 @@ $$;
 CREATE TRIGGER reform_targets_progress AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reform_targets
     FOR EACH STATEMENT EXECUTE FUNCTION reform_targets_progress();
 
--- reporting_rollups_refresh rebuilds every rollup from the base tables:
+-- reporting_rollups_refresh rebuilds every rollup (and the unit closure)
+-- from the base tables:
 -- `tthc refresh-rollups`, and the proof in tests that the triggers kept
 -- them exact.
 -- +goose StatementBegin
 CREATE FUNCTION reporting_rollups_refresh() RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM unit_closure_rebuild();
     PERFORM dossier_rollups_rebuild();
     PERFORM proposal_rollup_rebuild();
     LOCK TABLE proposals IN SHARE MODE;

@@ -10,6 +10,7 @@ import (
 	"time"
 	"tthc/internal/catalog"
 	"tthc/internal/proposal"
+	"tthc/internal/report"
 
 	"github.com/shopspring/decimal"
 )
@@ -46,13 +47,16 @@ type ChannelInput struct {
 }
 
 type CostParametersInput struct {
-	ProcessingDays    decimal.Decimal `json:"processingDays"`
-	Fee               decimal.Decimal `json:"fee"`
-	Documents         int             `json:"documents"`
-	ApplicantHours    decimal.Decimal `json:"applicantHours"`
-	HourlyRate        decimal.Decimal `json:"hourlyRate"`
-	TimesPerYear      decimal.Decimal `json:"timesPerYear"`
-	ApplicantsPerYear int             `json:"applicantsPerYear"`
+	ProcessingDays decimal.Decimal `json:"processingDays"`
+	Fee            decimal.Decimal `json:"fee"`
+	Documents      int             `json:"documents"`
+	ApplicantHours decimal.Decimal `json:"applicantHours"`
+	HourlyRate     decimal.Decimal `json:"hourlyRate"`
+	TimesPerYear   decimal.Decimal `json:"timesPerYear"`
+	// Left out: the dossiers received for the procedure over the last 12
+	// complete months at the unit the proposal is about (else the proposing
+	// unit) and the units under it, from the one-stop desk statistics.
+	ApplicantsPerYear *int `json:"applicantsPerYear,omitempty"`
 }
 
 type CreateAdministrativeUnitInput struct {
@@ -279,6 +283,12 @@ type ProposalFilter struct {
 type ProposalOrder struct {
 	Field     proposal.OrderField `json:"field"`
 	Direction *OrderDirection     `json:"direction,omitempty"`
+}
+
+type ProposalStatsOrder struct {
+	Field report.ProposalStatsOrderField `json:"field"`
+	// Default: ascending for KEY, descending for the measures. Ties go by key.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 type ProposalTransitionInput struct {

@@ -42,6 +42,7 @@ func NewServer(cfg Config) http.Handler {
 	mux.Handle("/graphql", graphqlMiddleware(cfg, graph.NewHandler(resolver, cfg.Logger)))
 	mux.Handle("GET /{$}", playground.Handler("tthc — thủ tục hành chính", "/graphql"))
 	mux.Handle("GET /export/procedures.csv", exportProcedures(cfg.DB, cfg.Logger))
+	mux.Handle("GET /export/proposals.csv", exportProposals(cfg))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()

@@ -32,6 +32,7 @@ const (
 	grainReviewer  = "REVIEWER"
 	grainSubmitted = "SUBMITTED"
 	grainDecided   = "DECIDED"
+	grainCreated   = "CREATED" // only filtered on: no dimension groups by creation
 )
 
 // proposalDim is how one dimension reads over the facts f: the grouped
@@ -82,13 +83,13 @@ var grainKeys = map[string]string{
 	grainReviewer:  "r.key_id AS reviewing_unit_id",
 	grainSubmitted: "r.key_month AS submitted_month",
 	grainDecided:   "r.key_month AS decided_month",
+	grainCreated:   "r.key_month AS created_month",
 }
 
 // proposalGrain returns the rollup grain that answers the query exactly,
 // or "" when only the proposals table can.
 func proposalGrain(v proposal.Visibility, f proposal.Filter, by []report.Dimension) string {
-	if len(f.IDs) > 0 || len(f.ProcedureIDs) > 0 || strings.TrimSpace(f.Search) != "" ||
-		f.Created != (proposal.DateRange{}) {
+	if len(f.IDs) > 0 || len(f.ProcedureIDs) > 0 || strings.TrimSpace(f.Search) != "" {
 		return ""
 	}
 	need := map[string]bool{}
@@ -114,7 +115,7 @@ func proposalGrain(v proposal.Visibility, f proposal.Filter, by []report.Dimensi
 	if f.ReviewingUnitID != nil {
 		need[grainReviewer] = true
 	}
-	for grain, r := range map[string]proposal.DateRange{grainSubmitted: f.Submitted, grainDecided: f.Decided} {
+	for grain, r := range map[string]proposal.DateRange{grainSubmitted: f.Submitted, grainDecided: f.Decided, grainCreated: f.Created} {
 		if r == (proposal.DateRange{}) {
 			continue
 		}
@@ -173,7 +174,7 @@ func rollupFacts(grain string, v proposal.Visibility, f proposal.Filter) (string
 	if f.ReviewingUnitID != nil {
 		w.add(`r.key_id = %s`, *f.ReviewingUnitID)
 	}
-	for _, r := range []proposal.DateRange{f.Submitted, f.Decided} {
+	for _, r := range []proposal.DateRange{f.Submitted, f.Decided, f.Created} {
 		if r.From != nil {
 			w.add(`r.key_month >= %s::date`, r.From.Format("2006-01-02"))
 		}
@@ -190,14 +191,8 @@ func rollupFacts(grain string, v proposal.Visibility, f proposal.Filter) (string
 	default:
 		w.conds = append(w.conds, "false")
 	}
-	cols := []string{"r.status", "r.level_code"}
-	for _, g := range []string{grainUnit, grainKind, grainSector, grainReviewer, grainSubmitted, grainDecided} {
-		if g == grain {
-			cols = append(cols, grainKeys[g])
-		}
-	}
-	cols = append(cols, "r.proposals AS n", "r.cost_before", "r.cost_after", "r.days_before", "r.days_after",
-		"r.documents_before", "r.documents_after")
+	cols := []string{"r.status", "r.level_code", grainKeys[grain], "r.proposals AS n", "r.cost_before", "r.cost_after",
+		"r.days_before", "r.days_after", "r.documents_before", "r.documents_after"}
 	return `SELECT ` + strings.Join(cols, ", ") + ` FROM proposal_rollup r ` + w.sql(), w
 }
 

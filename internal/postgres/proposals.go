@@ -122,7 +122,9 @@ func visibleTo(w *where, v proposal.Visibility) {
 	}
 	var or []string
 	if v.SubtreeOf != "" {
-		or = append(or, `pr.proposing_unit_id IN (SELECT id FROM unit_subtree(`+fmt.Sprintf(actorUnitID, w.arg(v.SubtreeOf))+`))`)
+		// = ANY(ARRAY(...)) rather than IN (SELECT ...): inside an OR, only
+		// the array form lets both sides use their index (a BitmapOr).
+		or = append(or, `pr.proposing_unit_id = ANY(ARRAY(SELECT id FROM unit_subtree(`+fmt.Sprintf(actorUnitID, w.arg(v.SubtreeOf))+`)))`)
 	}
 	if v.ReviewedBy != "" {
 		or = append(or, `pr.reviewing_unit_id = `+fmt.Sprintf(actorUnitID, w.arg(v.ReviewedBy)))

@@ -12,7 +12,7 @@ import (
 // ExplainDossierStats returns the JSON plan of the statement DossierStats
 // runs, and the table it reads, for plan tests.
 func (d *DB) ExplainDossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) (string, string, error) {
-	src, w, measures := dossierStatsQuery(f, by)
+	src, w, measures := dossierStatsQuery(f, by, true)
 	text, err := groupedSQL(src.dims, by, src.from, w, measures)
 	if err != nil {
 		return "", "", err
@@ -60,7 +60,50 @@ func (d *DB) ProposalStatsFromBase(ctx context.Context, v proposal.Visibility, q
 	return d.proposalStats(ctx, v, q, false)
 }
 
+// DossierStatsFromBase answers like DossierStats but from dossier_stats
+// only, never a rollup.
+func (d *DB) DossierStatsFromBase(ctx context.Context, f report.DossierFilter, by []report.Dimension) ([]report.DossierBucket, error) {
+	return d.dossierStats(ctx, f, by, false)
+}
+
 // Get runs a query returning one row into dst, for tests.
 func (d *DB) Get(ctx context.Context, dst any, query string, args ...any) error {
 	return d.db.GetContext(ctx, dst, query, args...)
+}
+
+// rollupTables are the tables the reporting triggers maintain.
+var rollupTables = []string{"dossier_unit_months", "dossier_level_months", "dossier_procedure_months",
+	"proposal_rollup", "reform_unit_progress", "unit_closure"}
+
+// RollupDrift rebuilds every rollup from the base tables inside a
+// transaction it rolls back, and returns, for each rollup table whose
+// rows differ from the rebuilt ones, how many rows differ: the triggers
+// kept them exact when it is empty.
+func (d *DB) RollupDrift(ctx context.Context) (map[string]int, error) {
+	tx, err := d.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	for _, t := range rollupTables {
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE kept_`+t+` ON COMMIT DROP AS SELECT * FROM `+t); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT reporting_rollups_refresh()`); err != nil {
+		return nil, err
+	}
+	drift := map[string]int{}
+	for _, t := range rollupTables {
+		var n int
+		err := tx.GetContext(ctx, &n, `SELECT (SELECT count(*) FROM (SELECT * FROM kept_`+t+` EXCEPT ALL SELECT * FROM `+t+`) a)
+			+ (SELECT count(*) FROM (SELECT * FROM `+t+` EXCEPT ALL SELECT * FROM kept_`+t+`) b)`)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			drift[t] = n
+		}
+	}
+	return drift, nil
 }

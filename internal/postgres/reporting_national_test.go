@@ -15,9 +15,9 @@ import (
 )
 
 // nationalDB returns a database holding `tthc generate --scale national
-// --seed 1`: the one TEST_NATIONAL_DATABASE_URL names (only read, so a
-// generated database can serve many runs), else a clone of a template
-// generated once per test run (about two minutes).
+// --seed 1`, to read only: the one TEST_NATIONAL_DATABASE_URL names (a
+// generated database then serves many runs), else a template generated
+// once per test run (two to three minutes).
 func nationalDB(t testing.TB) *postgres.DB {
 	t.Helper()
 	if testing.Short() {
@@ -26,7 +26,7 @@ func nationalDB(t testing.TB) *postgres.DB {
 	if url := os.Getenv("TEST_NATIONAL_DATABASE_URL"); url != "" {
 		return testdb.Open(t, url)
 	}
-	url := testdb.NewFrom(t, "national", func(ctx context.Context, url string) error {
+	url := testdb.ReadOnlyFrom(t, "national", func(ctx context.Context, url string) error {
 		db, err := postgres.Open(ctx, postgres.Config{URL: url, StatementTimeout: time.Hour})
 		if err != nil {
 			return err
@@ -134,6 +134,8 @@ func reportingQueries(ids nationalIDs) []reportingQuery {
 	pq("level and status submitted in 2025", analyst, proposal.Filter{Submitted: year2025}, "", report.ByLevel, report.ByStatus)
 	pq("status decided in a quarter", analyst, proposal.Filter{Decided: proposal.DateRange{From: day("2025-04-01"), To: day("2025-06-30")}}, "", report.ByStatus)
 	pq("status reviewed by a ministry", analyst, proposal.Filter{ReviewingUnitID: &ids.Reviewer}, "", report.ByStatus)
+	pq("level and status created since 2024 (bench S4)", analyst, proposal.Filter{Created: proposal.DateRange{From: day("2024-01-01")}}, "",
+		report.ByLevel, report.ByStatus)
 	pq("status created in a week", analyst, proposal.Filter{Created: proposal.DateRange{From: day("2025-03-03"), To: day("2025-03-09")}}, "", report.ByStatus)
 	pq("status submitted in a week", analyst, proposal.Filter{Submitted: proposal.DateRange{From: day("2025-03-03"), To: day("2025-03-09")}}, "", report.ByStatus)
 	pq("sector by year of a province", analyst, proposal.Filter{UnitID: &ids.Province}, "", report.BySector, report.BySubmittedYear)
@@ -155,4 +157,19 @@ func reportingQueries(ids nationalIDs) []reportingQuery {
 	dq("unit by sector of a province", report.DossierFilter{UnitID: &ids.Province}, report.ByUnit, report.BySector)
 	dq("level by quarter", report.DossierFilter{}, report.ByLevel, report.ByQuarter)
 	return qs
+}
+
+// crossingQueries cross a unit with a procedure or sector over the whole
+// country: as many groups as the base table has rows, so they read it
+// (no rollup could be smaller). The benchmark times them; the plan test
+// leaves them out.
+func crossingQueries() []reportingQuery {
+	return []reportingQuery{
+		{name: "crossing/dossiers by unit and sector", dossier: &dossierQuery{by: []report.Dimension{report.ByUnit, report.BySector}}},
+		{name: "crossing/dossiers by procedure and month", dossier: &dossierQuery{by: []report.Dimension{report.ByProcedure, report.ByMonth}}},
+		{name: "crossing/proposals by sector and year", proposal: &proposalQuery{v: analyst,
+			q: report.ProposalStatsQuery{By: []report.Dimension{report.BySector, report.BySubmittedYear}, First: 1000}}},
+		{name: "crossing/proposals by commune and kind", proposal: &proposalQuery{v: analyst,
+			q: report.ProposalStatsQuery{By: []report.Dimension{report.ByUnit, report.ByKind}, First: 1000}}},
+	}
 }

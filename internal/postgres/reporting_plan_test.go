@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"tthc/internal/proposal"
 )
 
 // bigTables are the tables that statistics must never read whole at
@@ -95,7 +97,7 @@ func BenchmarkReporting(b *testing.B) {
 	db := nationalDB(b)
 	ctx := context.Background()
 	ids := lookupNationalIDs(b, db)
-	for _, q := range reportingQueries(ids) {
+	for _, q := range append(reportingQueries(ids), crossingQueries()...) {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {
 				var err error
@@ -110,6 +112,29 @@ func BenchmarkReporting(b *testing.B) {
 				}
 			}
 		})
+	}
+	// What the same national questions cost without the rollups: the
+	// proposals and dossier_stats tables read whole.
+	for _, q := range reportingQueries(ids) {
+		switch {
+		case q.proposal != nil && q.proposal.v.All && isZeroFilter(q.proposal.q.Filter) && q.proposal.q.UnitLevel == "":
+			b.Run("withoutRollups/"+q.name, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := db.ProposalStatsFromBase(ctx, q.proposal.v, q.proposal.q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		case q.dossier != nil && q.dossier.f.UnitID == nil && q.dossier.f.WithinUnitCode == "" && len(q.dossier.f.ProcedureIDs) == 0 &&
+			len(q.dossier.f.SectorIDs) == 0 && len(q.dossier.f.Levels) == 0 && q.dossier.f.From == nil:
+			b.Run("withoutRollups/"+q.name, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := db.DossierStatsFromBase(ctx, q.dossier.f, q.dossier.by); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 	for _, y := range []int{2025, 2026} {
 		for _, u := range []*int64{nil, &ids.Province} {
@@ -126,4 +151,10 @@ func BenchmarkReporting(b *testing.B) {
 			})
 		}
 	}
+}
+
+func isZeroFilter(f proposal.Filter) bool {
+	return len(f.IDs) == 0 && len(f.Statuses) == 0 && len(f.Kinds) == 0 && len(f.ProcedureIDs) == 0 && f.UnitID == nil &&
+		len(f.Levels) == 0 && len(f.SectorIDs) == 0 && f.ReviewingUnitID == nil && f.Created == (proposal.DateRange{}) &&
+		f.Submitted == (proposal.DateRange{}) && f.Decided == (proposal.DateRange{}) && f.Search == ""
 }

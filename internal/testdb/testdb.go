@@ -63,6 +63,15 @@ func NewFrom(t testing.TB, key string, fill Fill) string {
 	return clone(t, template(t, key, fill))
 }
 
+// ReadOnlyFrom returns the URL of the template that NewFrom would clone,
+// itself, for tests that only read a large fixture (the national data set
+// is 1.5 GB: a clone would copy it). Writing to it is a bug; a template
+// cannot be cloned while it has connections, so do not mix ReadOnlyFrom
+// and NewFrom of the same key in one package.
+func ReadOnlyFrom(t testing.TB, key string, fill Fill) string {
+	return withDB(t, adminURL(t), template(t, key, fill))
+}
+
 // Open opens the application's DB on url, closed when the test ends.
 func Open(t testing.TB, url string) *postgres.DB {
 	t.Helper()
@@ -82,7 +91,7 @@ func ModuleRoot() string {
 
 // template returns the name of a template database, building it if this
 // run has not yet. Test binaries run in parallel, one per package, so an
-// advisory lock makes exactly one of them build each template.
+// advisory lock per template makes exactly one of them build each.
 func template(t testing.TB, key string, fill Fill) string {
 	t.Helper()
 	admin := adminURL(t)
@@ -104,10 +113,12 @@ func template(t testing.TB, key string, fill Fill) string {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(4242)"); err != nil {
+	// One lock per template: a slow fixture (the national data set takes
+	// minutes) must not hold up the packages that need another one.
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(4242, hashtext($1))", name); err != nil {
 		t.Fatal(err)
 	}
-	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(4242)")
+	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(4242, hashtext($1))", name)
 
 	var exists bool
 	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate)", name).Scan(&exists); err != nil {

@@ -70,9 +70,12 @@ var errorsKey = []byte(`"errors":[`)
 // attack runs a closed loop: conc workers each send a request, wait for
 // the answer and send the next, for dur (vegeta with an unbounded rate and
 // as many workers as the concurrency). Bodies are cycled through.
-func attack(client *http.Client, target string, bodies [][]byte, conc int, dur time.Duration) phase {
+func attack(client *http.Client, target string, bodies [][]byte, conc int, dur time.Duration, extra http.Header) phase {
 	var n atomic.Uint64
 	header := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}
+	for k, v := range extra {
+		header[k] = v
+	}
 	targeter := func(t *vegeta.Target) error {
 		i := n.Add(1) - 1
 		t.Method = http.MethodPost

@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/lib/pq"
+	"github.com/lib/pq"
 )
 
 const (
@@ -47,12 +47,14 @@ type config struct {
 	PostGraphile    string
 	PostGraphilePID int
 	Base            string
+	Token           string
 	BasePID         int
 	DB              string
 	Pgbench         string
 	Concurrency     []int
 	Duration        time.Duration
 	Warmup          time.Duration
+	WarmupOnce      bool
 	Rounds          int
 	Soak            time.Duration
 	SoakConc        int
@@ -68,7 +70,7 @@ type config struct {
 
 func main() {
 	var c config
-	var only, sys, conc string
+	var only, sys, conc, render string
 	flag.StringVar(&c.Scenarios, "scenarios", "bench/scenarios", "folder of scenarios")
 	flag.StringVar(&only, "only", "", "comma-separated scenario ids to run (default all)")
 	flag.StringVar(&sys, "systems", "ours,postgraphile,pgbench,base", "systems to load: ours, postgraphile, pgbench, base")
@@ -80,11 +82,13 @@ func main() {
 	flag.IntVar(&c.PostGraphilePID, "postgraphile-pid", 0, "PostGraphile's pid, for its memory")
 	flag.StringVar(&c.Base, "base", "", "GraphQL URL of a baseline build of our server, loaded with our operations as system \"base\"")
 	flag.IntVar(&c.BasePID, "base-pid", 0, "the baseline server's pid")
+	flag.StringVar(&c.Token, "token", os.Getenv("BENCH_TOKEN"), "bearer token our server accepts for scenarios with \"auth\" (default $BENCH_TOKEN)")
 	flag.StringVar(&c.DB, "db", "", "postgres:// URL of the bench database (pg_stat_statements, pgbench)")
 	flag.StringVar(&c.Pgbench, "pgbench", "pgbench", "pgbench binary")
 	flag.StringVar(&conc, "concurrency", "8,32,64", "concurrency levels")
 	flag.DurationVar(&c.Duration, "duration", 10*time.Second, "measured time of each phase")
 	flag.DurationVar(&c.Warmup, "warmup", 2*time.Second, "unmeasured load before each HTTP phase")
+	flag.BoolVar(&c.WarmupOnce, "warmup-once", false, "warm up only in the first round (quick runs)")
 	flag.IntVar(&c.Rounds, "rounds", 3, "rounds; each runs every scenario, level and system once, systems in rotating order")
 	flag.DurationVar(&c.Soak, "soak", 0, "length of the memory soak of our server (0: none)")
 	flag.IntVar(&c.SoakConc, "soak-concurrency", 32, "concurrency of the soak")
@@ -96,7 +100,15 @@ func main() {
 	flag.StringVar(&c.PGLDir, "postgraphile-dir", "bench/postgraphile", "PostGraphile's npm folder (for its version)")
 	flag.StringVar(&c.Node, "node", "", "Node binary PostGraphile runs on (for its version)")
 	flag.StringVar(&c.Label, "label", "", "free text put in the report's header")
+	flag.StringVar(&render, "render", "", "only write the report (-out) again from this results.json, e.g. after editing the notes")
 	flag.Parse()
+	if render != "" {
+		if err := rerender(render, c.Out, c.Notes); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	c.Only = splitList(only)
 	c.Systems = splitList(sys)
 	for _, s := range splitList(conc) {
@@ -191,7 +203,11 @@ func run(ctx context.Context, c config) error {
 					if err := ctx.Err(); err != nil {
 						return err
 					}
-					p, err := runPhase(ctx, db, c, s, sr, sys, conc)
+					pc := c
+					if c.WarmupOnce && r > 1 {
+						pc.Warmup = 0
+					}
+					p, err := runPhase(ctx, db, pc, s, sr, sys, conc)
 					if err != nil {
 						return fmt.Errorf("%s %s c=%d: %w", s.ID, sys, conc, err)
 					}
@@ -238,13 +254,24 @@ func setupScenario(ctx context.Context, db *sql.DB, client *http.Client, c confi
 		var ok bool
 		if err := db.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL`, "public."+t).Scan(&ok); err != nil || !ok {
 			s.skipped = fmt.Sprintf("table %s does not exist yet", t)
+		} else if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM public.`+pq.QuoteIdentifier(t)+`)`).Scan(&ok); err != nil || !ok {
+			s.skipped = fmt.Sprintf("table %s is empty in this data set (BENCH_DATA=national has it)", t)
+		}
+		if s.skipped != "" {
 			sr.Skipped = s.skipped
 			logf("%s skipped: %s", s.ID, s.skipped)
 			return
 		}
 	}
+	if s.Auth != "" && c.Token == "" {
+		s.skipped = "needs a bearer token (-token): our server was started without JWT_HS256_SECRET"
+		sr.Skipped = s.skipped
+		logf("%s skipped: %s", s.ID, s.skipped)
+		return
+	}
+	hdr := s.oursHeader(c)
 	// Ours first: without it there is nothing to compare.
-	if err := prepareVars(ctx, client, c.Ours, s, s.Ours); err != nil {
+	if err := prepareVars(ctx, client, c.Ours, s, s.Ours, hdr); err != nil {
 		s.skipped = "our server: " + err.Error()
 		sr.Skipped = s.skipped
 		logf("%s skipped: %s", s.ID, s.skipped)
@@ -252,7 +279,7 @@ func setupScenario(ctx context.Context, db *sql.DB, client *http.Client, c confi
 	}
 	oursBodies := make([][]byte, len(s.Ours.vars))
 	for i, vars := range s.Ours.vars {
-		res, err := post(ctx, client, c.Ours, s.Ours.query, vars)
+		res, err := post(ctx, client, c.Ours, s.Ours.query, vars, hdr)
 		if err != nil {
 			s.skipped = fmt.Sprintf("our server, variables %d: %v", i, err)
 			sr.Skipped = s.skipped
@@ -266,7 +293,7 @@ func setupScenario(ctx context.Context, db *sql.DB, client *http.Client, c confi
 	sr.OursBytes /= len(s.Ours.vars)
 	sr.Systems[sysOurs] = slices.Contains(c.Systems, sysOurs)
 	if slices.Contains(c.Systems, sysBase) {
-		if _, err := post(ctx, client, c.Base, s.Ours.query, s.Ours.vars[0]); err != nil {
+		if _, err := post(ctx, client, c.Base, s.Ours.query, s.Ours.vars[0], hdr); err != nil {
 			sr.Notes = append(sr.Notes, "baseline build left out: "+err.Error())
 		} else {
 			sr.Systems[sysBase] = true
@@ -278,10 +305,10 @@ func setupScenario(ctx context.Context, db *sql.DB, client *http.Client, c confi
 	case s.PostGraphile == nil:
 		sr.Notes = append(sr.Notes, "PostGraphile: not expressible in its generated schema; see the scenario's README entry")
 	default:
-		err := prepareVars(ctx, client, c.PostGraphile, s, s.PostGraphile)
+		err := prepareVars(ctx, client, c.PostGraphile, s, s.PostGraphile, nil)
 		for i := 0; err == nil && i < len(s.PostGraphile.vars); i++ {
 			var res *gqlResponse
-			res, err = post(ctx, client, c.PostGraphile, s.PostGraphile.query, s.PostGraphile.vars[i])
+			res, err = post(ctx, client, c.PostGraphile, s.PostGraphile.query, s.PostGraphile.vars[i], nil)
 			if err != nil {
 				err = fmt.Errorf("variables %d: %w", i, err)
 				break
@@ -300,7 +327,7 @@ func setupScenario(ctx context.Context, db *sql.DB, client *http.Client, c confi
 	}
 
 	if s.PageSizeVar != "" {
-		sr.PageSizeCheck = pageSizeCheck(ctx, client, c.Ours, s)
+		sr.PageSizeCheck = pageSizeCheck(ctx, client, c.Ours, s, hdr)
 	}
 
 	if slices.Contains(c.Systems, sysPGB) {
@@ -314,7 +341,7 @@ func setupScenario(ctx context.Context, db *sql.DB, client *http.Client, c confi
 
 // pageSizeCheck compares the statements our server runs for a page of 1
 // and a page of 100 of the first variable set.
-func pageSizeCheck(ctx context.Context, client *http.Client, url string, s *scenario) *pageCheck {
+func pageSizeCheck(ctx context.Context, client *http.Client, url string, s *scenario, hdr http.Header) *pageCheck {
 	pc := &pageCheck{Var: s.PageSizeVar}
 	for _, size := range []int{1, 20, 100} {
 		vars := map[string]any{}
@@ -322,7 +349,7 @@ func pageSizeCheck(ctx context.Context, client *http.Client, url string, s *scen
 			vars[k] = v
 		}
 		vars[s.PageSizeVar] = size
-		res, err := post(ctx, client, url, s.Ours.query, vars)
+		res, err := post(ctx, client, url, s.Ours.query, vars, hdr)
 		if err != nil {
 			pc.Error = err.Error()
 			return pc
@@ -337,10 +364,10 @@ func pageSizeCheck(ctx context.Context, client *http.Client, url string, s *scen
 // writes one pgbench script per set.
 func writeScripts(ctx context.Context, client *http.Client, c config, s *scenario, sr *scenarioReport) error {
 	ops := *s.Ours
-	if err := prepareVars(ctx, client, c.Capture, s, &ops); err != nil {
+	if err := prepareVars(ctx, client, c.Capture, s, &ops, s.oursHeader(c)); err != nil {
 		return err
 	}
-	stmts, err := capture(ctx, client, c.Capture, c.PGLog, &ops)
+	stmts, err := capture(ctx, client, c.Capture, c.PGLog, &ops, s.oursHeader(c))
 	if err != nil {
 		return err
 	}
@@ -375,23 +402,23 @@ func runPhase(ctx context.Context, db *sql.DB, c config, s *scenario, sr *scenar
 	)
 	switch sys {
 	case sysOurs, sysPGL, sysBase:
-		url, op, pid := c.Ours, s.Ours, c.OursPID
+		url, op, pid, hdr := c.Ours, s.Ours, c.OursPID, s.oursHeader(c)
 		switch sys {
 		case sysPGL:
-			url, op, pid = c.PostGraphile, s.PostGraphile, c.PostGraphilePID
+			url, op, pid, hdr = c.PostGraphile, s.PostGraphile, c.PostGraphilePID, nil
 		case sysBase:
 			url, pid = c.Base, c.BasePID
 		}
 		client := newClient(conc)
 		if c.Warmup > 0 {
-			attack(client, url, op.bodies, conc, c.Warmup)
+			attack(client, url, op.bodies, conc, c.Warmup, hdr)
 		}
 		before, err := statementCalls(ctx, db)
 		if err != nil {
 			return p, err
 		}
 		rss := sampleRSS(pid, 100*time.Millisecond, nil)
-		p = attack(client, url, op.bodies, conc, c.Duration)
+		p = attack(client, url, op.bodies, conc, c.Duration, hdr)
 		p.PeakRSSMB = rss.Stop()
 		after, err := statementCalls(ctx, db)
 		if err != nil {
@@ -445,7 +472,8 @@ func soak(ctx context.Context, c config, scenarios []*scenario, srs []*scenarioR
 	var bodies [][]byte
 	var ids []string
 	for i, s := range scenarios {
-		if s.skipped == "" && srs[i].Systems[sysOurs] {
+		// The soak mixes the public scenarios (one set of headers).
+		if s.skipped == "" && srs[i].Systems[sysOurs] && s.Auth == "" {
 			bodies = append(bodies, s.Ours.bodies...)
 			ids = append(ids, s.ID)
 		}
@@ -460,10 +488,18 @@ func soak(ctx context.Context, c config, scenarios []*scenario, srs []*scenarioR
 		sr.Series = append(sr.Series, rssPoint{Seconds: t.Seconds(), MB: float64(kb) / 1024})
 	})
 	client := newClient(c.SoakConc)
-	sr.phase = attack(client, c.Ours, bodies, c.SoakConc, c.Soak)
+	sr.phase = attack(client, c.Ours, bodies, c.SoakConc, c.Soak, nil)
 	sr.PeakRSSMB = rss.Stop()
 	_ = ctx
 	return sr
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// oursHeader is what our server is sent with each request of s.
+func (s *scenario) oursHeader(c config) http.Header {
+	if s.Auth == "" || c.Token == "" {
+		return nil
+	}
+	return http.Header{"Authorization": {"Bearer " + c.Token}}
+}

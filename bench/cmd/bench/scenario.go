@@ -129,7 +129,7 @@ type gqlResponse struct {
 }
 
 // post sends one GraphQL request; an HTTP or GraphQL error is an error.
-func post(ctx context.Context, client *http.Client, url, query string, vars map[string]any) (*gqlResponse, error) {
+func post(ctx context.Context, client *http.Client, url, query string, vars map[string]any, header http.Header) (*gqlResponse, error) {
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		return nil, err
@@ -137,6 +137,9 @@ func post(ctx context.Context, client *http.Client, url, query string, vars map[
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -170,7 +173,7 @@ func post(ctx context.Context, client *http.Client, url, query string, vars map[
 // prepare's data becomes a variable of that name, holding the field's
 // value or, for an object, its only scalar field (so `id: procedure(code:
 // $code) { id }` sets $id).
-func prepareVars(ctx context.Context, client *http.Client, url string, s *scenario, op *operation) error {
+func prepareVars(ctx context.Context, client *http.Client, url string, s *scenario, op *operation, header http.Header) error {
 	op.vars = nil
 	op.bodies = nil
 	for _, v := range s.Vars {
@@ -179,7 +182,7 @@ func prepareVars(ctx context.Context, client *http.Client, url string, s *scenar
 			vars[k] = x
 		}
 		if op.prepare != "" {
-			res, err := post(ctx, client, url, op.prepare, vars)
+			res, err := post(ctx, client, url, op.prepare, vars, header)
 			if err != nil {
 				return fmt.Errorf("prepare: %w", err)
 			}
