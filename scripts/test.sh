@@ -25,4 +25,14 @@ if [ -n "$unformatted" ]; then
 	echo "gofmt would change: $unformatted" >&2
 	exit 1
 fi
+# The generated GraphQL code must match the schema: regenerating changes
+# nothing in a clean checkout.
+if git rev-parse --git-dir >/dev/null 2>&1 && git diff --quiet -- graph/; then
+	go run github.com/99designs/gqlgen generate
+	if ! git diff --quiet -- graph/; then
+		echo "graph/ is out of date with graph/schema: run 'make generate' and commit" >&2
+		git diff --stat -- graph/ >&2
+		exit 1
+	fi
+fi
 go test -count=1 ./... "$@"
