@@ -56,3 +56,51 @@ BEGIN
 	END IF;
 END
 $do$;
+
+-- S2 shows a procedure with its proposals and their events. The proposals
+-- of the national data set are about generated procedures, and those of
+-- the demo about a few others, while S2's procedures come from the real
+-- portal catalog: give each of them three proposals, copies of existing
+-- ones with their events. Once (a procedure that has proposals is left
+-- alone); bench data only.
+DO $do$
+DECLARE
+	cols text;
+	event_cols text;
+	target bigint;
+	source bigint;
+	copy bigint;
+	skip int := 0;
+BEGIN
+	IF to_regclass('public.proposals') IS NULL THEN
+		RETURN;
+	END IF;
+	SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO cols
+	FROM information_schema.columns
+	WHERE table_schema = 'public' AND table_name = 'proposals'
+	  AND column_name NOT IN ('id', 'procedure_id') AND is_generated = 'NEVER';
+	SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO event_cols
+	FROM information_schema.columns
+	WHERE table_schema = 'public' AND table_name = 'proposal_events'
+	  AND column_name NOT IN ('id', 'proposal_id') AND is_generated = 'NEVER';
+	-- the codes of bench/scenarios/s2-procedure/scenario.json
+	FOR target IN
+		SELECT p.id FROM public.procedures p
+		WHERE p.code IN ('1.001193', '1.000757', '1.006440', '1.009091', '2.001199', '1.009779', '1.012549', '3.000378')
+		  AND NOT EXISTS (SELECT 1 FROM public.proposals pr WHERE pr.procedure_id = p.id)
+		ORDER BY p.id
+	LOOP
+		FOR source IN
+			SELECT pr.id FROM public.proposals pr
+			WHERE pr.status IN ('UNDER_REVIEW', 'APPROVED', 'IMPLEMENTED')
+			ORDER BY pr.id OFFSET skip LIMIT 3
+		LOOP
+			EXECUTE format('INSERT INTO public.proposals (procedure_id, %s) SELECT $1, %s FROM public.proposals WHERE id = $2 RETURNING id', cols, cols)
+				INTO copy USING target, source;
+			EXECUTE format('INSERT INTO public.proposal_events (proposal_id, %s) SELECT $1, %s FROM public.proposal_events WHERE proposal_id = $2 ORDER BY id', event_cols, event_cols)
+				USING copy, source;
+		END LOOP;
+		skip := skip + 3;
+	END LOOP;
+END
+$do$;

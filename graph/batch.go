@@ -8,6 +8,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"tthc/internal/catalog"
+	"tthc/internal/proposal"
 )
 
 // A loader batches the keys asked for within its wait. That alone does not
@@ -96,6 +97,21 @@ func (l *Loaders) listedUnits(us []catalog.Unit) {
 	l.unitGroups.add(g)
 }
 
+// listedProposals records proposals listed together.
+func (l *Loaders) listedProposals(ps []proposal.Proposal) {
+	procedures, units := &group{}, &group{}
+	for _, p := range ps {
+		procedures.ids = append(procedures.ids, p.ID)
+		procedures.addRef(&p.ProcedureID)
+		units.ids = append(units.ids, p.ID)
+		units.addRef(&p.ProposingUnitID)
+		units.addRef(p.UnitID)
+		units.addRef(p.ReviewingUnitID)
+	}
+	l.proposalGroups.add(procedures)
+	l.proposalUnitGroups.add(units)
+}
+
 // primeGroup fetches the values of the keys of group g (keys picks the ids
 // or the refs) in one call and primes loader with them, once per loader
 // and group. A key that fetch does not return is primed with *missing, or
@@ -179,7 +195,8 @@ func (r *Resolver) primeNodes(ctx context.Context, ids []string) {
 		}
 	}
 	l := loadersFrom(ctx)
-	primeAll(ctx, l.Procedure, keys[typeProcedure], mapByID(r.Store.ProceduresByIDs, procedureID))
+	procedures, fetch := r.procedureLoader(ctx)
+	primeAll(ctx, procedures, keys[typeProcedure], mapByID(fetch, procedureID))
 	primeAll(ctx, l.Sector, keys[typeSector], mapByID(r.Store.Sectors, sectorID))
 	primeAll(ctx, l.Agency, keys[typeAgency], mapByID(r.Store.AgenciesByIDs, agencyID))
 	primeAll(ctx, l.Unit, keys[typeUnit], mapByID(r.Store.UnitsByIDs, unitID))

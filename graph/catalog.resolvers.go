@@ -131,25 +131,13 @@ func (r *procedureResolver) ID(ctx context.Context, obj *catalog.Procedure) (str
 
 // Levels is the resolver for the levels field.
 func (r *procedureResolver) Levels(ctx context.Context, obj *catalog.Procedure) ([]catalog.AuthorityLevel, error) {
-	codes, err := loadPart(ctx, loadersFrom(ctx).Levels, r.Store.LevelsByProcedure, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]catalog.AuthorityLevel, 0, len(codes))
-	for _, c := range codes {
-		l, err := r.level(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, nil
+	return r.procedureLevels(ctx, obj)
 }
 
 // Sector is the resolver for the sector field.
 func (r *procedureResolver) Sector(ctx context.Context, obj *catalog.Procedure) (*catalog.Sector, error) {
-	if obj.SectorID == nil {
-		return nil, nil
+	if obj.SectorID == nil || obj.Sector != nil {
+		return obj.Sector, nil
 	}
 	l := loadersFrom(ctx)
 	primeGroup(ctx, l.procedureGroups.get(obj.ID), l.Sector, groupRefs, mapByID(r.Store.Sectors, sectorID), nil)
@@ -201,7 +189,7 @@ func (r *queryResolver) Procedures(ctx context.Context, filter *model.ProcedureF
 
 // Procedure is the resolver for the procedure field.
 func (r *queryResolver) Procedure(ctx context.Context, code string) (*catalog.Procedure, error) {
-	p, err := r.Store.ProcedureByCode(ctx, code)
+	p, err := r.Store.ProcedureByCode(ctx, code, selectedTexts(ctx))
 	if errs.Code(err) == errs.NotFound {
 		return nil, nil
 	}
@@ -213,7 +201,7 @@ func (r *queryResolver) Procedure(ctx context.Context, code string) (*catalog.Pr
 
 // AuthorityLevels is the resolver for the authorityLevels field.
 func (r *queryResolver) AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error) {
-	return loadersFrom(ctx).authorityLevels(ctx)
+	return r.authorityLevels(ctx)
 }
 
 // Sectors is the resolver for the sectors field.

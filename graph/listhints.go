@@ -5,11 +5,10 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-)
+	"github.com/vikstrous/dataloadgen"
 
-// procedureLongTexts are the fields of Procedure read from the long text
-// columns that a summary page leaves empty (page.Args.Summary).
-var procedureLongTexts = map[string]bool{"steps": true, "requirements": true, "result": true, "rawText": true}
+	"tthc/internal/catalog"
+)
 
 // procedureListHints looks at what the client selected under the
 // procedure connection being resolved: summary is true when no procedure
@@ -39,11 +38,50 @@ func procedureListHints(ctx context.Context) (summary, total bool) {
 	return summary, total
 }
 
+// selectsLongText reports whether a selection on a procedure shows one of
+// the long texts that a summary read leaves empty (page.Args.Summary).
 func selectsLongText(oc *graphql.OperationContext, sel ast.SelectionSet) bool {
+	return textsOf(oc, sel) != catalog.TextFields{}
+}
+
+// selectedTexts returns the long texts that the selection of the
+// procedure field being resolved shows; every one outside a field.
+func selectedTexts(ctx context.Context) catalog.TextFields {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return catalog.AllTexts
+	}
+	return textsOf(graphql.GetOperationContext(ctx), fc.Field.Selections)
+}
+
+// textsOf returns the long texts that a selection on a procedure shows.
+func textsOf(oc *graphql.OperationContext, sel ast.SelectionSet) catalog.TextFields {
+	var t catalog.TextFields
 	for _, f := range graphql.CollectFields(oc, sel, []string{"Procedure", "Node"}) {
-		if procedureLongTexts[f.Name] {
-			return true
+		switch f.Name {
+		case "steps":
+			t.Steps = true
+		case "requirements":
+			t.Requirements = true
+		case "result":
+			t.Result = true
+		case "rawText":
+			t.RawText = true
 		}
 	}
-	return false
+	return t
+}
+
+// procedureLoader returns the loader, and the store read that feeds it,
+// for the procedures of the field being resolved (a proposal's procedure,
+// node, nodes): the procedures without their long texts, unless the
+// field's selection shows one. Reading the kilobytes of a procedure's
+// page text was most of the cost of refetching it by node(id).
+func (r *Resolver) procedureLoader(ctx context.Context) (*dataloadgen.Loader[int64, catalog.Procedure], func(context.Context, []int64) ([]catalog.Procedure, error)) {
+	l := loadersFrom(ctx)
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) || selectsLongText(graphql.GetOperationContext(ctx), fc.Field.Selections) {
+		return l.Procedure, r.Store.ProceduresByIDs
+	}
+	return l.ProcedureSummary, r.Store.ProcedureSummariesByIDs
 }

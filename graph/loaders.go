@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -18,8 +17,9 @@ import (
 type Store interface {
 	ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error)
 	CountProcedures(ctx context.Context, f catalog.ProcedureFilter) (int, error)
-	ProcedureByCode(ctx context.Context, code string) (catalog.Procedure, error)
+	ProcedureByCode(ctx context.Context, code string, texts catalog.TextFields) (catalog.Procedure, error)
 	ProceduresByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
+	ProcedureSummariesByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
 	LevelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LevelCode, error)
 	ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error)
 	DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Document, error)
@@ -47,27 +47,33 @@ type Store interface {
 // Loaders batch the reads of one request: every procedure on a page asks
 // for its channels, and one statement answers them all.
 type Loaders struct {
-	Procedure     *dataloadgen.Loader[int64, catalog.Procedure]
-	Levels        *dataloadgen.Loader[int64, []catalog.LevelCode]
-	Channels      *dataloadgen.Loader[int64, []catalog.Channel]
-	Documents     *dataloadgen.Loader[int64, []catalog.Document]
-	Agencies      *dataloadgen.Loader[int64, []catalog.ProcedureAgency]
-	LegalDocs     *dataloadgen.Loader[int64, []catalog.LegalDocument]
-	Sector        *dataloadgen.Loader[int64, catalog.Sector]
-	SectorCount   *dataloadgen.Loader[int64, int]
-	Agency        *dataloadgen.Loader[int64, catalog.Agency]
-	Unit          *dataloadgen.Loader[int64, catalog.Unit]
-	UnitChildren  *dataloadgen.Loader[int64, []catalog.Unit]
-	LegalDocument *dataloadgen.Loader[int64, catalog.LegalDocument]
+	Procedure *dataloadgen.Loader[int64, catalog.Procedure]
+	// ProcedureSummary loads procedures without their long texts, for
+	// fields whose selection shows none of them (selectsLongText).
+	ProcedureSummary *dataloadgen.Loader[int64, catalog.Procedure]
+	Levels           *dataloadgen.Loader[int64, []catalog.LevelCode]
+	Channels         *dataloadgen.Loader[int64, []catalog.Channel]
+	Documents        *dataloadgen.Loader[int64, []catalog.Document]
+	Agencies         *dataloadgen.Loader[int64, []catalog.ProcedureAgency]
+	LegalDocs        *dataloadgen.Loader[int64, []catalog.LegalDocument]
+	Sector           *dataloadgen.Loader[int64, catalog.Sector]
+	SectorCount      *dataloadgen.Loader[int64, int]
+	Agency           *dataloadgen.Loader[int64, catalog.Agency]
+	Unit             *dataloadgen.Loader[int64, catalog.Unit]
+	UnitChildren     *dataloadgen.Loader[int64, []catalog.Unit]
+	LegalDocument    *dataloadgen.Loader[int64, catalog.LegalDocument]
 	// Proposal only ever returns the proposals the request's actor may
 	// read (see proposal.go).
-	Proposal        *dataloadgen.Loader[int64, proposal.Proposal]
-	Events          *dataloadgen.Loader[int64, []proposal.Event]
-	authorityLevels func(ctx context.Context) ([]catalog.AuthorityLevel, error)
+	Proposal *dataloadgen.Loader[int64, proposal.Proposal]
+	Events   *dataloadgen.Loader[int64, []proposal.Event]
 	// The rows listed together, batched together (batch.go).
 	procedureGroups groups
 	sectorGroups    groups
 	unitGroups      groups
+	// proposals listed together, by the procedures and by the units they
+	// point to
+	proposalGroups     groups
+	proposalUnitGroups groups
 }
 
 // batchWait is how long a loader gathers keys before it queries. The
@@ -87,13 +93,14 @@ func NewLoaders(s Store, opts ...dataloadgen.Option) *Loaders {
 	}
 	opt := append([]dataloadgen.Option{dataloadgen.WithWait(batchWait)}, opts...)
 	l := &Loaders{
-		Procedure:   dataloadgen.NewMappedLoader(byID(s.ProceduresByIDs), opt...),
-		Levels:      dataloadgen.NewMappedLoader(s.LevelsByProcedure, opt...),
-		Channels:    dataloadgen.NewMappedLoader(s.ChannelsByProcedure, opt...),
-		Documents:   dataloadgen.NewMappedLoader(s.DocumentsByProcedure, opt...),
-		Agencies:    dataloadgen.NewMappedLoader(s.AgenciesByProcedure, opt...),
-		LegalDocs:   dataloadgen.NewMappedLoader(s.LegalDocumentsByProcedure, opt...),
-		SectorCount: dataloadgen.NewMappedLoader(s.SectorProcedureCounts, opt...),
+		Procedure:        dataloadgen.NewMappedLoader(byID(s.ProceduresByIDs), opt...),
+		ProcedureSummary: dataloadgen.NewMappedLoader(byID(s.ProcedureSummariesByIDs), opt...),
+		Levels:           dataloadgen.NewMappedLoader(s.LevelsByProcedure, opt...),
+		Channels:         dataloadgen.NewMappedLoader(s.ChannelsByProcedure, opt...),
+		Documents:        dataloadgen.NewMappedLoader(s.DocumentsByProcedure, opt...),
+		Agencies:         dataloadgen.NewMappedLoader(s.AgenciesByProcedure, opt...),
+		LegalDocs:        dataloadgen.NewMappedLoader(s.LegalDocumentsByProcedure, opt...),
+		SectorCount:      dataloadgen.NewMappedLoader(s.SectorProcedureCounts, opt...),
 		Sector: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Sector, error) {
 			rows, err := s.Sectors(ctx, ids)
 			return index(rows, func(v catalog.Sector) int64 { return v.ID }), err
@@ -116,22 +123,6 @@ func NewLoaders(s Store, opts ...dataloadgen.Option) *Loaders {
 			return index(rows, func(v proposal.Proposal) int64 { return v.ID }), err
 		}, opt...),
 		Events: dataloadgen.NewMappedLoader(s.EventsByProposal, opt...),
-	}
-	// The few authority levels are read once per request, whatever asks.
-	var (
-		mu     sync.Mutex
-		levels []catalog.AuthorityLevel
-	)
-	l.authorityLevels = func(ctx context.Context) ([]catalog.AuthorityLevel, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if levels == nil {
-			var err error
-			if levels, err = s.AuthorityLevels(ctx); err != nil {
-				return nil, err
-			}
-		}
-		return levels, nil
 	}
 	return l
 }

@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"tthc/graph/model"
 	"tthc/internal/catalog"
@@ -32,7 +34,8 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	// entity marshals as null.
 	switch typ {
 	case typeProcedure:
-		return nilIfMissing(loadOne(ctx, l.Procedure, n))
+		loader, _ := r.procedureLoader(ctx)
+		return nilIfMissing(loadOne(ctx, loader, n))
 	case typeSector:
 		return nilIfMissing(loadOne(ctx, l.Sector, n))
 	case typeAgency:
@@ -59,7 +62,7 @@ func nilIfMissing[T any](v *T, err error) (model.Node, error) {
 
 // level returns the authority level with code.
 func (r *Resolver) level(ctx context.Context, code catalog.LevelCode) (catalog.AuthorityLevel, error) {
-	levels, err := loadersFrom(ctx).authorityLevels(ctx)
+	levels, err := r.authorityLevels(ctx)
 	if err != nil {
 		return catalog.AuthorityLevel{}, err
 	}
@@ -69,4 +72,26 @@ func (r *Resolver) level(ctx context.Context, code catalog.LevelCode) (catalog.A
 		}
 	}
 	return catalog.AuthorityLevel{}, errs.Errorf(errs.NotFound, "no authority level %q", code)
+}
+
+// procedureLevels returns the authority levels of a procedure, highest
+// first: those read with it (in code order), else through the loader.
+func (r *Resolver) procedureLevels(ctx context.Context, p *catalog.Procedure) ([]catalog.AuthorityLevel, error) {
+	codes := p.Levels
+	if codes == nil {
+		var err error
+		if codes, err = loadPart(ctx, loadersFrom(ctx).Levels, r.Store.LevelsByProcedure, p.ID); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]catalog.AuthorityLevel, 0, len(codes))
+	for _, c := range codes {
+		l, err := r.level(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	slices.SortFunc(out, func(a, b catalog.AuthorityLevel) int { return cmp.Compare(a.Rank, b.Rank) })
+	return out, nil
 }

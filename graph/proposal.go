@@ -151,9 +151,37 @@ func (r *Resolver) proposalConnection(ctx context.Context, f proposal.Filter, o 
 	if err != nil {
 		return nil, err
 	}
+	proposals := make([]proposal.Proposal, len(p.Edges))
+	for i, e := range p.Edges {
+		proposals[i] = e.Node
+	}
+	loadersFrom(ctx).listedProposals(proposals)
 	return &model.ProposalConnection{Page: p, Count: func(ctx context.Context) (int, error) {
 		return r.Store.CountProposals(ctx, v, f)
 	}}, nil
+}
+
+// proposalProcedure loads the procedure of a proposal, with the
+// procedures of the proposals listed with it.
+func (r *Resolver) proposalProcedure(ctx context.Context, obj *proposal.Proposal) (catalog.Procedure, error) {
+	loader, fetch := r.procedureLoader(ctx)
+	primeGroup(ctx, loadersFrom(ctx).proposalGroups.get(obj.ID), loader, groupRefs, mapByID(fetch, procedureID), nil)
+	p, err := loadOne(ctx, loader, obj.ProcedureID)
+	if err != nil {
+		return catalog.Procedure{}, err
+	}
+	if p == nil {
+		return catalog.Procedure{}, errs.Errorf(errs.NotFound, "the proposal's procedure is gone")
+	}
+	return *p, nil
+}
+
+// proposalUnit loads a unit a proposal points to, with the units of the
+// proposals listed with it.
+func (r *Resolver) proposalUnit(ctx context.Context, proposalID, id int64) (*catalog.Unit, error) {
+	l := loadersFrom(ctx)
+	primeGroup(ctx, l.proposalUnitGroups.get(proposalID), l.Unit, groupRefs, mapByID(r.Store.UnitsByIDs, unitID), nil)
+	return loadOne(ctx, l.Unit, id)
 }
 
 // proposalByID returns the proposal if the caller may read it, else nil.

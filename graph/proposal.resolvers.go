@@ -126,14 +126,7 @@ func (r *proposalResolver) ID(ctx context.Context, obj *proposal.Proposal) (stri
 
 // Procedure is the resolver for the procedure field.
 func (r *proposalResolver) Procedure(ctx context.Context, obj *proposal.Proposal) (catalog.Procedure, error) {
-	p, err := loadOne(ctx, loadersFrom(ctx).Procedure, obj.ProcedureID)
-	if err != nil {
-		return catalog.Procedure{}, err
-	}
-	if p == nil {
-		return catalog.Procedure{}, errs.Errorf(errs.NotFound, "the proposal's procedure is gone")
-	}
-	return *p, nil
+	return r.proposalProcedure(ctx, obj)
 }
 
 // Unit is the resolver for the unit field.
@@ -141,12 +134,12 @@ func (r *proposalResolver) Unit(ctx context.Context, obj *proposal.Proposal) (*c
 	if obj.UnitID == nil {
 		return nil, nil
 	}
-	return loadOne(ctx, loadersFrom(ctx).Unit, *obj.UnitID)
+	return r.proposalUnit(ctx, obj.ID, *obj.UnitID)
 }
 
 // ProposingUnit is the resolver for the proposingUnit field.
 func (r *proposalResolver) ProposingUnit(ctx context.Context, obj *proposal.Proposal) (catalog.Unit, error) {
-	u, err := loadOne(ctx, loadersFrom(ctx).Unit, obj.ProposingUnitID)
+	u, err := r.proposalUnit(ctx, obj.ID, obj.ProposingUnitID)
 	if err != nil || u == nil {
 		return catalog.Unit{}, err
 	}
@@ -158,7 +151,7 @@ func (r *proposalResolver) ReviewingUnit(ctx context.Context, obj *proposal.Prop
 	if obj.ReviewingUnitID == nil {
 		return nil, nil
 	}
-	return loadOne(ctx, loadersFrom(ctx).Unit, *obj.ReviewingUnitID)
+	return r.proposalUnit(ctx, obj.ID, *obj.ReviewingUnitID)
 }
 
 // CreatedBy is the resolver for the createdBy field.
@@ -168,7 +161,9 @@ func (r *proposalResolver) CreatedBy(ctx context.Context, obj *proposal.Proposal
 
 // Events is the resolver for the events field.
 func (r *proposalResolver) Events(ctx context.Context, obj *proposal.Proposal) ([]proposal.Event, error) {
-	return loadList(ctx, loadersFrom(ctx).Events, obj.ID)
+	l := loadersFrom(ctx)
+	primeGroup(ctx, l.proposalGroups.get(obj.ID), l.Events, groupIDs, r.Store.EventsByProposal, &[]proposal.Event{})
+	return loadList(ctx, l.Events, obj.ID)
 }
 
 // ID is the resolver for the id field.

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"sync"
 
 	"tthc/graph/model"
 	"tthc/internal/catalog"
@@ -19,6 +20,29 @@ type Resolver struct {
 	// them all.
 	Verifier TokenVerifier
 	Logger   *slog.Logger
+
+	levels levelCache
+}
+
+// levelCache keeps the authority levels for the life of the process:
+// only a migration changes them, and every procedure shows its levels.
+type levelCache struct {
+	mu     sync.Mutex
+	levels []catalog.AuthorityLevel
+}
+
+// authorityLevels returns every authority level, highest first.
+func (r *Resolver) authorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error) {
+	r.levels.mu.Lock()
+	defer r.levels.mu.Unlock()
+	if len(r.levels.levels) == 0 {
+		levels, err := r.Store.AuthorityLevels(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.levels.levels = levels
+	}
+	return r.levels.levels, nil
 }
 
 func pageArgs(first *int, after *string, last *int, before *string) page.Args {

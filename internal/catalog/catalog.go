@@ -82,7 +82,24 @@ type Procedure struct {
 	RawText         string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// Levels and Sector come with the procedure when the store reads them
+	// in the same statement, which saves a page a statement for each.
+	// Levels, in code order, is nil when they were not read (empty when
+	// there are none); Sector is nil when there is no sector or it was not
+	// read.
+	Levels []LevelCode
+	Sector *Sector
 }
+
+// TextFields names the long texts of a procedure that a read must bring;
+// the others come back empty. A client that shows a procedure's dossier
+// and requirements seldom wants the kilobytes of the portal's page text.
+type TextFields struct {
+	Steps, Requirements, Result, RawText bool
+}
+
+// AllTexts brings every long text.
+var AllTexts = TextFields{Steps: true, Requirements: true, Result: true, RawText: true}
 
 // ProcessingTime is a duration as the portal states it: a number and a unit.
 type ProcessingTime struct {

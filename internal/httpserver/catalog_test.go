@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -180,6 +181,41 @@ func TestProcedureByCode(t *testing.T) {
 		a.query(t, q, map[string]any{"code": code}, &r)
 		return r.Procedure
 	}
+
+	// The server reads only the long texts a query selects: each one comes
+	// back whole whichever others are asked for, also through a fragment.
+	t.Run("long texts as selected", func(t *testing.T) {
+		var steps, requirements, result, raw string
+		if err := a.sql.QueryRow(`SELECT steps, requirements, result, raw_text FROM procedures WHERE code = '1.001022'`).
+			Scan(&steps, &requirements, &result, &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, sel := range []string{"steps", "rawText", "requirements result", "... on Procedure { steps rawText }", "...texts", ""} {
+			var r struct {
+				Procedure struct{ Steps, Requirements, Result, RawText *string }
+			}
+			q := `query { procedure(code: "1.001022") { code ` + sel + ` } }`
+			if sel == "...texts" {
+				q += ` fragment texts on Procedure { result rawText }`
+			}
+			a.query(t, q, nil, &r)
+			for _, c := range []struct {
+				name     string
+				got      *string
+				want     string
+				selected bool
+			}{
+				{"steps", r.Procedure.Steps, steps, strings.Contains(sel, "steps")},
+				{"requirements", r.Procedure.Requirements, requirements, strings.Contains(sel, "requirements")},
+				{"result", r.Procedure.Result, result, strings.Contains(sel, "result") || sel == "...texts"},
+				{"rawText", r.Procedure.RawText, raw, strings.Contains(sel, "rawText") || sel == "...texts"},
+			} {
+				if c.selected && (c.got == nil || *c.got != c.want) {
+					t.Errorf("selecting %q: %s is %d bytes, want %d", sel, c.name, len(deref(c.got)), len(c.want))
+				}
+			}
+		}
+	})
 
 	// 1.001022 as the issue names it, and procedures whose channels have a
 	// parsed processing time and a fee amount.
@@ -648,4 +684,11 @@ func TestCatalogStats(t *testing.T) {
 			}
 		})
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

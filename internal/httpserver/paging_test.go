@@ -336,14 +336,14 @@ func TestDataloaders(t *testing.T) {
 		documents { name }
 		legalDocuments { number title }
 	} } }`
-	// The page, and one statement each for the levels, sectors, agencies,
-	// channels, documents and legal documents of the procedures on it:
-	// 7, and 8 when the authority levels are not cached yet. A first
-	// request warms what may be cached; after it every size costs the same.
+	// The page (which brings the levels and the sector of each procedure),
+	// and one statement each for the agencies, channels, documents and
+	// legal documents of the procedures on it: 5. A first request warms
+	// the authority levels, which the server reads once.
 	a.query(t, q, map[string]any{"first": 1}, nil)
 	want := a.query(t, q, map[string]any{"first": 1}, nil).Statements
-	if want < 7 || want > 8 {
-		t.Errorf("a page of 1 ran %d SQL statements, want 7 or 8", want)
+	if want != 5 {
+		t.Errorf("a page of 1 ran %d SQL statements, want 5", want)
 	}
 	for _, n := range []int{1, 2, 20, 100} {
 		for run := range 3 {
@@ -358,10 +358,36 @@ func TestDataloaders(t *testing.T) {
 	if res.Statements != want {
 		t.Errorf("a page of 100 found by search ran %d SQL statements, want %d", res.Statements, want)
 	}
-	// A bare page is one statement; its total costs at most one more.
+	// A bare page is one statement, and so is a search page with the
+	// levels, the sector and the total (the bench's S1); its total costs at
+	// most one more.
 	res = a.query(t, `{ procedures(first: 100) { nodes { code } } }`, nil, nil)
 	if res.Statements != 1 {
 		t.Errorf("a bare page ran %d SQL statements, want 1", res.Statements)
+	}
+	res = a.query(t, `{ procedures(first: 20, filter: {search: "dang ky", levels: ["COMMUNE"]}) {
+		totalCount nodes { id code name sector { id name } levels { code name } } } }`, nil, nil)
+	if res.Statements != 1 {
+		t.Errorf("a search page with levels, sectors and total ran %d SQL statements, want 1", res.Statements)
+	}
+	var one struct {
+		Procedures struct{ Nodes []struct{ ID string } }
+	}
+	a.query(t, `{ procedures(first: 1) { nodes { id } } }`, nil, &one)
+	res = a.query(t, `query($id: ID!) { node(id: $id) { ... on Procedure { code sector { name } levels { code name } } } }`,
+		map[string]any{"id": one.Procedures.Nodes[0].ID}, nil)
+	if res.Statements != 1 {
+		t.Errorf("a procedure by node(id) with levels and sector ran %d SQL statements, want 1", res.Statements)
+	}
+	// node(id) leaves the long texts out only when none is selected.
+	var full struct {
+		Node  struct{ Code, RawText, Requirements string }
+		Short struct{ Code string }
+	}
+	a.query(t, `query($id: ID!) { node(id: $id) { ... on Procedure { code rawText requirements } } short: node(id: $id) { ... on Procedure { code } } }`,
+		map[string]any{"id": one.Procedures.Nodes[0].ID}, &full)
+	if want := a.strings(t, `SELECT raw_text FROM procedures WHERE code = $1`, full.Node.Code)[0]; full.Node.RawText != want || want == "" {
+		t.Errorf("node(id) { rawText } of %s: %d bytes, want %d", full.Node.Code, len(full.Node.RawText), len(want))
 	}
 	res = a.query(t, `{ procedures(first: 100) { totalCount nodes { code } } }`, nil, nil)
 	if res.Statements > 2 {
@@ -378,11 +404,11 @@ func TestDataloaders(t *testing.T) {
 		t.Errorf("sectors with their counts ran %d SQL statements, want 2", res.Statements)
 	}
 	// Units with the units they point to: the page, the parents and
-	// successors, the children, and the levels unless cached.
+	// successors, the children.
 	for run := range 3 {
 		res = a.query(t, `{ administrativeUnits(first: 100) { nodes { code level { code } parent { code } successor { code } children { code } } } }`, nil, nil)
-		if res.Statements != want-4 {
-			t.Errorf("a page of units (run %d) ran %d SQL statements, want %d", run, res.Statements, want-4)
+		if res.Statements != 3 {
+			t.Errorf("a page of units (run %d) ran %d SQL statements, want 3", run, res.Statements)
 		}
 	}
 }

@@ -64,7 +64,7 @@ func (d *DB) CreateProcedure(ctx context.Context, dr catalog.ProcedureDraft) (ca
 	if err != nil {
 		return catalog.Procedure{}, dataError(err)
 	}
-	return d.ProcedureByCode(ctx, dr.Procedure.Code)
+	return d.ProcedureByCode(ctx, dr.Procedure.Code, catalog.AllTexts)
 }
 
 // UpdateProcedure applies p to procedure id.
@@ -147,7 +147,7 @@ func (d *DB) UpdateProcedure(ctx context.Context, id int64, p catalog.ProcedureP
 	if err != nil {
 		return catalog.Procedure{}, dataError(err)
 	}
-	return d.ProcedureByCode(ctx, code)
+	return d.ProcedureByCode(ctx, code, catalog.AllTexts)
 }
 
 // CreateUnit adds an administrative unit; its code must be new.

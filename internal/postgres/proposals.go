@@ -217,7 +217,7 @@ func (d *DB) ListProposals(ctx context.Context, v proposal.Visibility, f proposa
 	}
 	w := proposalWhere(v, f)
 	tail := ord.apply(w, req, "pr.id")
-	var rows []proposalRow
+	rows := make([]proposalRow, 0, req.Limit+1) // sized for the page, as ListProcedures
 	if err := sel(ctx, d.db, &rows, `SELECT `+proposalColumns+`, `+ord.cursorKeys()+` AS cursor_keys
 		FROM proposals pr `+w.sql()+` `+tail, w.args...); err != nil {
 		return out, err
@@ -246,7 +246,7 @@ func (d *DB) CountProposals(ctx context.Context, v proposal.Visibility, f propos
 // actor may read, in no order.
 func (d *DB) ProposalsByIDs(ctx context.Context, v proposal.Visibility, ids []int64) ([]proposal.Proposal, error) {
 	w := proposalWhere(v, proposal.Filter{IDs: ids})
-	var rows []proposalRow
+	rows := make([]proposalRow, 0, len(ids))
 	if err := sel(ctx, d.db, &rows, `SELECT `+proposalColumns+`, NULL AS cursor_keys FROM proposals pr `+w.sql(), w.args...); err != nil {
 		return nil, err
 	}

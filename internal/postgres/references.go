@@ -86,7 +86,7 @@ const unitColumns = `u.id, u.code, u.name, u.level_code, u.parent_id, u.valid_fr
 
 // UnitsByIDs returns the administrative units with the given ids.
 func (d *DB) UnitsByIDs(ctx context.Context, ids []int64) ([]catalog.Unit, error) {
-	var rows []unitRow
+	rows := make([]unitRow, 0, len(ids))
 	err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u WHERE u.id = ANY($1)`, pq.Array(ids))
 	out := make([]catalog.Unit, len(rows))
 	for i, r := range rows {

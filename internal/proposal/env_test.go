@@ -23,6 +23,7 @@ import (
 
 	"tthc/demo"
 	"tthc/internal/auth"
+	"tthc/internal/catalog"
 	"tthc/internal/httpserver"
 	"tthc/internal/postgres"
 	"tthc/internal/proposal"
@@ -166,7 +167,7 @@ func (e *env) unitID(t *testing.T, code string) int64 {
 
 func (e *env) procedureID(t *testing.T, code string) int64 {
 	t.Helper()
-	p, err := e.db.ProcedureByCode(context.Background(), code)
+	p, err := e.db.ProcedureByCode(context.Background(), code, catalog.AllTexts)
 	if err != nil {
 		t.Fatal(err)
 	}
