@@ -15,6 +15,19 @@ import (
 // utf8BOM makes Excel read the file as UTF-8; LibreOffice accepts it too.
 const utf8BOM = "\ufeff"
 
+// cell defuses text that a spreadsheet would run as a formula (CSV
+// injection): a cell starting with =, +, -, @, a tab or a carriage
+// return gets a leading '. Every export writes its text through it:
+// names, titles and numbers of documents come from users and from the
+// portal. Numbers the export formats itself (a negative saving) are
+// written as they are.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 // exportProcedures streams the procedures matching ?filter= (the JSON of
 // a GraphQL ProcedureFilter) as CSV with Vietnamese headers, in code order.
 func exportProcedures(db *postgres.DB, logger *slog.Logger) http.HandlerFunc {
@@ -40,8 +53,9 @@ func exportProcedures(db *postgres.DB, logger *slog.Logger) http.HandlerFunc {
 			if p.Status == "ABOLISHED" {
 				status = "Đã bãi bỏ"
 			}
-			cw.Write([]string{p.Code, p.Name, p.Sector, p.Levels, p.Type, strings.Join(p.Audiences, ", "),
-				p.Agencies, online, status, p.DecisionNumber, p.LegalDocuments, p.SourceURL})
+			cw.Write([]string{cell(p.Code), cell(p.Name), cell(p.Sector), cell(p.Levels), cell(p.Type),
+				cell(strings.Join(p.Audiences, ", ")), cell(p.Agencies), online, status, cell(p.DecisionNumber),
+				cell(p.LegalDocuments), cell(p.SourceURL)})
 			if n++; n%1000 == 0 {
 				cw.Flush()
 			}

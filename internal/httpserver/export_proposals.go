@@ -99,15 +99,6 @@ func proposalRecord(p postgres.ProposalExportRow) []string {
 		date(&p.CreatedAt), date(p.SubmittedAt), date(p.DecidedAt)}
 }
 
-// cell defuses text that a spreadsheet would run as a formula (CSV
-// injection): titles are typed by users.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func date(t *time.Time) string {
 	if t == nil {
 		return ""

@@ -76,6 +76,10 @@ func TestMigrations(t *testing.T) {
 		{"authority level ending before it starts", `INSERT INTO authority_levels (code, name, rank, valid_from, valid_to) VALUES ('HAMLET', 'Thôn', 9, '2025-01-01', '2024-01-01')`, "23514"},
 		{"legal document number with spaces", `INSERT INTO legal_documents (number) VALUES ('23/2023 QH15')`, "23514"},
 		{"unknown legal document type", `INSERT INTO legal_documents (number, doc_type) VALUES ('23/2023/QH15', 'EDICT')`, "23514"},
+		{"proposal rollup row of an unknown grain", `INSERT INTO proposal_rollup (grain, status, level_code, key_id, proposals, cost_before,
+			cost_after, days_before, days_after, documents_before, documents_after) VALUES ('UNIT_SECTOR', 'DRAFT', 'COMMUNE', 1, 1, 0, 0, 0, 0, 0, 0)`, "23514"},
+		{"two desk totals for one unit and procedure", `INSERT INTO dossier_unit_procedures (unit_id, procedure_id, reports, received,
+			received_online, resolved_on_time, resolved_late, pending) VALUES (1, 1, 1, 0, 0, 0, 0, 0), (1, 1, 1, 0, 0, 0, 0, 0)`, "23505"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

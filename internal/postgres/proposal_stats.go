@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,11 +18,14 @@ import (
 
 // Proposal statistics read one of two sources, both as "facts" f with the
 // same columns:
-//   - proposal_rollup (migrations/00005): a grain of it answers any query
-//     whose dimensions and filters all read its one key besides status and
-//     level (a national dashboard: thousands of rows, not 200,000);
+//   - proposal_rollup (migrations/00005 and 00006): a grain of it answers
+//     any query whose dimensions and filters all read its key besides
+//     status and level (a national dashboard: thousands of rows, not
+//     200,000); two grains hold two keys, for the crossings asked of the
+//     whole country (sector by submission, unit by kind);
 //   - proposals itself, through its indexes, for everything else: a
-//     search, a procedure, a creation date, or two keys crossed.
+//     search, a procedure, a date range that is not whole months, or two
+//     keys crossed that no grain holds.
 // Both give exactly the same buckets; tests compare them.
 
 // The rollup grains (proposal_rollup.grain).
@@ -33,17 +37,32 @@ const (
 	grainSubmitted = "SUBMITTED"
 	grainDecided   = "DECIDED"
 	grainCreated   = "CREATED" // only filtered on: no dimension groups by creation
+
+	grainSectorSubmitted = "SECTOR_SUBMITTED" // sector and month of submission
+	grainUnitKind        = "UNIT_KIND"        // proposing unit and kind
 )
+
+// crossGrains are the grains holding two keys, by the grains of those
+// keys in order.
+var crossGrains = map[[2]string]string{
+	{grainSector, grainSubmitted}: grainSectorSubmitted,
+	{grainKind, grainUnit}:        grainUnitKind,
+}
 
 // proposalDim is how one dimension reads over the facts f: the grouped
 // expression (an id when isID, else text), the rollup grain holding it (""
 // when every grain does), and its label over the grouped row g (%[1]s is
-// the key column, %[2]s the id column).
+// the key column, %[2]s the id column, %[4]s the row of lookup). An
+// entity's name is read from its table (lookup) as for dossiers (see
+// groupDim): probed per bucket when a filter narrows the question, else
+// joined whole, ranked by name, for the tens of thousands of buckets of a
+// national crossing.
 type proposalDim struct {
-	expr  string
-	isID  bool
-	grain string
-	label string
+	expr   string
+	isID   bool
+	grain  string
+	lookup string
+	label  string
 }
 
 func caseLabel[K ~string](labels map[K]string) string {
@@ -64,9 +83,9 @@ var proposalDims = map[report.Dimension]proposalDim{
 	report.ByStatus:           {expr: "f.status", label: caseLabel(report.StatusLabels)},
 	report.ByKind:             {expr: "f.kind", grain: grainKind, label: caseLabel(report.KindLabels)},
 	report.ByLevel:            {expr: "f.level_code", label: "(SELECT name FROM authority_levels WHERE code = %[1]s)"},
-	report.BySector:           {expr: "f.sector_id", isID: true, grain: grainSector, label: "(SELECT name FROM sectors WHERE id = %[2]s)"},
-	report.ByUnit:             {expr: "f.unit_id", isID: true, grain: grainUnit, label: "(SELECT name FROM administrative_units WHERE id = %[2]s)"},
-	report.ByReviewingUnit:    {expr: "f.reviewing_unit_id", isID: true, grain: grainReviewer, label: "(SELECT name FROM administrative_units WHERE id = %[2]s)"},
+	report.BySector:           {expr: "f.sector_id", isID: true, grain: grainSector, lookup: "sectors", label: "%[4]s.name"},
+	report.ByUnit:             {expr: "f.unit_id", isID: true, grain: grainUnit, lookup: "administrative_units", label: "%[4]s.name"},
+	report.ByReviewingUnit:    {expr: "f.reviewing_unit_id", isID: true, grain: grainReviewer, lookup: "administrative_units", label: "%[4]s.name"},
 	report.BySubmittedMonth:   periodDim("f.submitted_month", "YYYY-MM", grainSubmitted),
 	report.BySubmittedQuarter: periodDim("f.submitted_month", `YYYY-"Q"Q`, grainSubmitted),
 	report.BySubmittedYear:    periodDim("f.submitted_month", "YYYY", grainSubmitted),
@@ -84,6 +103,9 @@ var grainKeys = map[string]string{
 	grainSubmitted: "r.key_month AS submitted_month",
 	grainDecided:   "r.key_month AS decided_month",
 	grainCreated:   "r.key_month AS created_month",
+
+	grainSectorSubmitted: "r.key_id AS sector_id, r.key_month AS submitted_month",
+	grainUnitKind:        "r.key_id AS unit_id, r.key_text AS kind",
 }
 
 // proposalGrain returns the rollup grain that answers the query exactly,
@@ -141,6 +163,9 @@ func proposalGrain(v proposal.Visibility, f proposal.Filter, by []report.Dimensi
 		for g := range need {
 			return g
 		}
+	case 2:
+		keys := slices.Sorted(maps.Keys(need))
+		return crossGrains[[2]string{keys[0], keys[1]}]
 	}
 	return ""
 }
@@ -152,7 +177,8 @@ func wholeMonths(r proposal.DateRange) bool {
 }
 
 // rollupFacts returns the facts of a rollup grain for the visibility and
-// filter, which proposalGrain has checked it can answer.
+// filter, which proposalGrain has checked it can answer: each condition
+// reads the key column that holds its key in that grain.
 func rollupFacts(grain string, v proposal.Visibility, f proposal.Filter) (string, *where) {
 	w := &where{}
 	w.add(`r.grain = %s`, grain)
@@ -381,6 +407,9 @@ func parseMeasures(m []string) (report.ProposalMeasures, error) {
 // the number of buckets on every row.
 func proposalGroupsSQL(v proposal.Visibility, q report.ProposalStatsQuery, withTotal, rollups bool) (string, []any) {
 	facts, w := proposalFacts(v, q.Filter, q.By, rollups)
+	f := q.Filter
+	wide := v.All && len(f.IDs) == 0 && len(f.ProcedureIDs) == 0 && len(f.SectorIDs) == 0 && f.UnitID == nil &&
+		f.ReviewingUnitID == nil && strings.TrimSpace(f.Search) == ""
 	// Keys sort ascending, NULL last, unless the order asked is by key
 	// and descending; they also break the ties of a measure order.
 	dir, keyDir := "ASC", "ASC"
@@ -391,7 +420,7 @@ func proposalGroupsSQL(v proposal.Visibility, q report.ProposalStatsQuery, withT
 		}
 	}
 	prefix, from := "", "("+facts+") f"
-	var sel, exprs, labels, order []string
+	var sel, exprs, labels, order, lookups []string
 	for i, dim := range q.By {
 		pd := proposalDims[dim]
 		expr := pd.expr
@@ -400,18 +429,28 @@ func proposalGroupsSQL(v proposal.Visibility, q report.ProposalStatsQuery, withT
 			from += " LEFT JOIN unit_at m ON m.id = f.unit_id"
 			expr = "m.anc"
 		}
-		k, id := fmt.Sprintf("g.k%d", i), fmt.Sprintf("g.i%d", i)
-		if pd.isID {
+		k, id, t := fmt.Sprintf("g.k%d", i), fmt.Sprintf("g.i%d", i), fmt.Sprintf("t%d", i)
+		label := fmt.Sprintf(pd.label, k, id, i, t)
+		switch {
+		case pd.isID && !wide:
+			// Entities sort by label, then id.
 			expr = "(" + expr + ")::bigint"
 			sel = append(sel, fmt.Sprintf("NULL::text AS k%d, %s AS i%d", i, expr, i))
-			order = append(order, fmt.Sprintf("x.i%d IS NULL, x.l%d %s, x.i%d %s", i, i, keyDir, i, keyDir))
-		} else {
+			label = fmt.Sprintf("(SELECT %s FROM %s s WHERE s.id = %s)", fmt.Sprintf(pd.label, "", "", 0, "s"), pd.lookup, id)
+			order = append(order, fmt.Sprintf("%s IS NULL, l%d %s, %s %s", id, i, keyDir, id, keyDir))
+		case pd.isID:
+			// The rank of the lookup says the same.
+			expr = "(" + expr + ")::bigint"
+			sel = append(sel, fmt.Sprintf("NULL::text AS k%d, %s AS i%d", i, expr, i))
+			lookups = append(lookups, fmt.Sprintf("LEFT JOIN %s %s ON %s.id = %s", rankedLookup(pd.lookup, "", fmt.Sprintf(pd.label, "", "", 0, "%s")), t, t, id))
+			order = append(order, fmt.Sprintf("%s IS NULL, %s.rank %s", id, t, keyDir))
+		default:
 			expr = "(" + expr + ")::text"
 			sel = append(sel, fmt.Sprintf("%s AS k%d, NULL::bigint AS i%d", expr, i, i))
-			order = append(order, fmt.Sprintf("x.k%d %s NULLS LAST", i, keyDir))
+			order = append(order, fmt.Sprintf("%s %s NULLS LAST", k, keyDir))
 		}
 		exprs = append(exprs, expr)
-		labels = append(labels, fmt.Sprintf("coalesce(("+pd.label+")::text, '') AS l%[3]d", k, id, i))
+		labels = append(labels, fmt.Sprintf("coalesce((%s)::text, '') AS l%d", label, i))
 	}
 	group := "GROUP BY " + strings.Join(exprs, ", ")
 	totalCol := "false AS total"
@@ -424,14 +463,14 @@ func proposalGroupsSQL(v proposal.Visibility, q report.ProposalStatsQuery, withT
 		FROM ` + from + ` ` + group
 	sortCol, sortOrder := "NULL::numeric AS sort", ""
 	if s := proposalSort[q.Order.Field]; s != "" {
-		sortCol, sortOrder = s+" AS sort", "x.sort "+dir+" NULLS LAST, "
+		sortCol, sortOrder = s+" AS sort", "sort "+dir+" NULLS LAST, "
 	}
 	limit := q.First
 	if withTotal {
 		limit++
 	}
-	text := `SELECT x.* FROM (SELECT g.*, ` + strings.Join(labels, ", ") + `, ` + sortCol + ` FROM (` + inner + `) g) x
-		ORDER BY x.total DESC, ` + sortOrder + strings.Join(order, ", ") + ` LIMIT ` + strconv.Itoa(limit)
+	text := `SELECT g.*, ` + strings.Join(labels, ", ") + `, ` + sortCol + ` FROM (` + inner + `) g ` + strings.Join(lookups, " ") + `
+		ORDER BY g.total DESC, ` + sortOrder + strings.Join(order, ", ") + ` LIMIT ` + strconv.Itoa(limit)
 	return text, w.args
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,29 +18,52 @@ import (
 // summed by the value of group (an id, a code, a month: cheap to hash),
 // then each group gets its key, id and label from that value (%s in key
 // and label): formatting and looking names up once a group, not once a
-// row, is what keeps four million rows under a second. All of it is fixed
-// text chosen from a whitelist by the API's enum.
+// row, is what keeps four million rows under a second. An entity's key
+// and name are read from its table (lookup) by id. A question without a
+// narrowing filter (wide) may have 100,000 groups: there the table is
+// joined whole, ranked in the order of the buckets, and the groups sort
+// by that rank or, for periods, by the date itself; an index probe per
+// group and 100,000 names compared under the database's collation cost
+// seconds. A narrow question probes the table per group, which costs
+// less than ranking the whole table. All of it is fixed text chosen from
+// a whitelist by the API's enum.
 type groupDim struct {
-	join  string // a join that group needs, if any
-	group string // the value grouped by
-	isID  bool   // the value is the entity's id (GroupKey.ID)
-	key   string // GroupKey.Key from the value; "" for none
-	label string // the label from the value
+	join    string // a join that group needs, if any
+	group   string // the value grouped by
+	isID    bool   // the value is the entity's id (GroupKey.ID)
+	lookup  string // a table joined by id to the value; %s in key and label is then its alias
+	key     string // GroupKey.Key from the value; "" for none
+	label   string // the label from the value
+	byValue bool   // the value sorts as its key (a date)
 }
 
-// groupRow is one bucket of a grouped query: its keys and its measures as
-// text (exact numbers; the caller converts).
+// rankedLookup is table with each row's rank in the order of buckets:
+// key (when not "") NULLS LAST, then label, then id; key and label read
+// the row through %s.
+func rankedLookup(table, key, label string) string {
+	order := ""
+	if key != "" {
+		order = "(" + fmt.Sprintf(key, "x") + ") NULLS LAST, "
+	}
+	return "(SELECT x.*, row_number() OVER (ORDER BY " + order + "coalesce((" + fmt.Sprintf(label, "x") +
+		")::text, ''), x.id) AS rank FROM " + table + " x)"
+}
+
+// groupRow is one bucket of a grouped query: its keys and its measures
+// (sums of integer columns, exact in an int64).
 type groupRow struct {
 	keys     []report.GroupKey
-	measures []string
+	measures []int64
 }
 
 // grouped runs "SELECT values, measures FROM from+joins WHERE .. GROUP BY
 // values" for the dimensions asked and labels the groups, ordered by key
-// and label.
+// and label. A national crossing returns 100,000 buckets: the row buffers
+// are reused, and each distinct key, id and label is allocated once and
+// shared by the buckets that have it (callers only read them).
 func grouped(ctx context.Context, q queryer, dims map[report.Dimension]groupDim, by []report.Dimension,
-	from string, w *where, measures []string) ([]groupRow, error) {
-	query, err := groupedSQL(dims, by, from, w, measures)
+	from string, w *where, measures []string, wide bool) ([]groupRow, error) {
+	query, err := groupedSQL(dims, by, from, w, measures, wide)
 	if err != nil {
 		return nil, err
 	}
@@ -49,37 +73,61 @@ func grouped(ctx context.Context, q queryer, dims map[report.Dimension]groupDim,
 		return nil, err
 	}
 	defer rows.Close()
+	keys := make([]sql.RawBytes, len(by))
+	ids := make([]sql.NullInt64, len(by))
+	labels := make([]sql.RawBytes, len(by))
+	ms := make([]int64, len(measures))
+	dest := make([]any, 0, 3*len(by)+len(measures))
+	for i := range by {
+		dest = append(dest, &keys[i], &ids[i], &labels[i])
+	}
+	for i := range ms {
+		dest = append(dest, &ms[i])
+	}
+	texts := map[string]*string{}
+	text := func(b sql.RawBytes) *string {
+		if p, ok := texts[string(b)]; ok {
+			return p
+		}
+		s := string(b)
+		texts[s] = &s
+		return &s
+	}
+	idPtrs := map[int64]*int64{}
 	var out []groupRow
 	for rows.Next() {
-		keys := make([]*string, len(by))
-		ids := make([]*int64, len(by))
-		labels := make([]string, len(by))
-		ms := make([]string, len(measures))
-		dest := make([]any, 0, 3*len(by)+len(measures))
-		for i := range by {
-			dest = append(dest, &keys[i], &ids[i], &labels[i])
-		}
-		for i := range ms {
-			dest = append(dest, &ms[i])
-		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		r := groupRow{measures: ms}
+		r := groupRow{keys: make([]report.GroupKey, len(by)), measures: slices.Clone(ms)}
 		for i, d := range by {
-			r.keys = append(r.keys, report.GroupKey{Dimension: d, Key: keys[i], ID: ids[i], Label: labels[i]})
+			k := report.GroupKey{Dimension: d, Label: *text(labels[i])}
+			if keys[i] != nil {
+				k.Key = text(keys[i])
+			}
+			if ids[i].Valid {
+				p, ok := idPtrs[ids[i].Int64]
+				if !ok {
+					p = new(int64)
+					*p = ids[i].Int64
+					idPtrs[*p] = p
+				}
+				k.ID = p
+			}
+			r.keys[i] = k
 		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
-// groupedSQL builds the statement that grouped runs.
-func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from string, w *where, measures []string) (string, error) {
+// groupedSQL builds the statement that grouped runs; wide says the
+// question has no narrowing filter and may have many groups.
+func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from string, w *where, measures []string, wide bool) (string, error) {
 	if len(by) == 0 {
 		return "", errs.Fieldf("groupBy", "name at least one dimension")
 	}
-	var inner, group, outer, order, joins []string
+	var inner, group, outer, order, joins, lookups []string
 	seen := map[report.Dimension]bool{}
 	for i, d := range by {
 		g, ok := dims[d]
@@ -96,24 +144,52 @@ func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from 
 		v := fmt.Sprintf("g.v%d", i)
 		inner = append(inner, fmt.Sprintf("%s AS v%d", g.group, i))
 		group = append(group, fmt.Sprintf("v%d", i))
-		key, id := "NULL", "NULL"
-		if g.key != "" {
-			key = fmt.Sprintf(g.key, v)
+		key, id, from := "NULL", "NULL", v
+		// Buckets sort by key NULLS LAST, then label, then id.
+		sort := fmt.Sprintf("k%d NULLS LAST, l%d, i%d NULLS LAST", i, i, i)
+		label := g.label
+		switch {
+		case g.lookup != "" && !wide:
+			probe := func(col string) string {
+				return fmt.Sprintf("(SELECT %s FROM %s s WHERE s.id = %s)", fmt.Sprintf(col, "s"), g.lookup, v)
+			}
+			if g.key != "" {
+				key = probe(g.key)
+			}
+			label = probe(g.label)
+		case g.lookup != "":
+			from = fmt.Sprintf("t%d", i)
+			lookups = append(lookups, fmt.Sprintf("LEFT JOIN %s t%d ON t%d.id = g.v%d", rankedLookup(g.lookup, g.key, g.label), i, i, i))
+			// A NULL value has no key and the empty label: last when the
+			// entity has a key, else first.
+			nulls := "FIRST"
+			if g.key != "" {
+				nulls = "LAST"
+			}
+			sort = fmt.Sprintf("t%d.rank NULLS %s", i, nulls)
+		case g.byValue:
+			sort = fmt.Sprintf("g.v%d NULLS LAST", i)
+		}
+		if g.key != "" && key == "NULL" {
+			key = fmt.Sprintf(g.key, from)
 		}
 		if g.isID {
 			id = v
 		}
+		if label == g.label {
+			label = fmt.Sprintf(g.label, from)
+		}
 		outer = append(outer, fmt.Sprintf("(%s)::text AS k%d, (%s)::bigint AS i%d, coalesce((%s)::text, '') AS l%d",
-			key, i, id, i, fmt.Sprintf(g.label, v), i))
-		order = append(order, fmt.Sprintf("k%d NULLS LAST, l%d, i%d NULLS LAST", i, i, i))
+			key, i, id, i, label, i))
+		order = append(order, sort)
 	}
 	for i, m := range measures {
 		inner = append(inner, fmt.Sprintf("(%s)::text AS m%d", m, i))
 		outer = append(outer, fmt.Sprintf("g.m%d", i))
 	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") + " FROM " + from + " " +
-		strings.Join(joins, " ") + " " + w.sql() + " GROUP BY " + strings.Join(group, ", ") + ") g ORDER BY " +
-		strings.Join(order, ", "), nil
+		strings.Join(joins, " ") + " " + w.sql() + " GROUP BY " + strings.Join(group, ", ") + ") g " +
+		strings.Join(lookups, " ") + " ORDER BY " + strings.Join(order, ", "), nil
 }
 
 func contains(list []string, s string) bool {
@@ -128,12 +204,19 @@ func contains(list []string, s string) bool {
 // unitSubtree is a condition that col is the unit $n or a unit under it.
 const unitSubtree = `%s IN (SELECT id FROM unit_subtree(%s))`
 
-// periodDims are the time dimensions over a date column: grouped by the
-// first day of the period, written as 2025-07, 2025-Q3 or 2025.
+// periodDims are the time dimensions over a date column holding the
+// first day of a month (a CHECK of dossier_stats): grouped by the first
+// day of the period, written as 2025-07, 2025-Q3 or 2025. A month groups
+// by the column itself, whose statistics tell the planner how many
+// groups to expect.
 func periodDims(col string) map[report.Dimension]groupDim {
 	period := func(trunc, format string) groupDim {
 		f := "to_char(%s, '" + format + "')"
-		return groupDim{group: "date_trunc('" + trunc + "', " + col + ")::date", key: f, label: f}
+		group := "date_trunc('" + trunc + "', " + col + ")::date"
+		if trunc == "month" {
+			group = col
+		}
+		return groupDim{group: group, key: f, label: f, byValue: true}
 	}
 	return map[report.Dimension]groupDim{
 		report.ByMonth:   period("month", "YYYY-MM"),
@@ -144,7 +227,7 @@ func periodDims(col string) map[report.Dimension]groupDim {
 
 // The entity dimensions, from the column that holds the entity.
 func unitDim(col string) groupDim {
-	return groupDim{group: col, isID: true, label: "(SELECT name FROM administrative_units WHERE id = %s)"}
+	return groupDim{group: col, isID: true, lookup: "administrative_units", label: "%s.name"}
 }
 
 func levelDim(col string) groupDim {
@@ -152,13 +235,12 @@ func levelDim(col string) groupDim {
 }
 
 var (
-	procedureDim = groupDim{group: "d.procedure_id", isID: true, key: "(SELECT code FROM procedures WHERE id = %s)",
-		label: "(SELECT name FROM procedures WHERE id = %s)"}
-	sectorDim = groupDim{group: "p.sector_id", isID: true, label: "(SELECT name FROM sectors WHERE id = %s)"}
+	procedureDim = groupDim{group: "d.procedure_id", isID: true, lookup: "procedures", key: "%s.code", label: "%s.name"}
+	sectorDim    = groupDim{group: "p.sector_id", isID: true, lookup: "sectors", label: "%s.name"}
 )
 
 // dossierSource is a table that dossier statistics can be read from:
-// the base table or one of its rollups (migrations/00005), with the
+// the base table or one of its rollups (migrations/00005 and 00006), with the
 // dimensions it can group by and the columns its filters use.
 type dossierSource struct {
 	from      string
@@ -203,6 +285,19 @@ var (
 		}(),
 		levelCol: "d.level_code",
 	}
+	// dossierByDesk answers questions that cross units with procedures
+	// or sectors over all months (a desk's totals).
+	dossierByDesk = dossierSource{
+		from: "dossier_unit_procedures d JOIN procedures p ON p.id = d.procedure_id JOIN administrative_units du ON du.id = d.unit_id",
+		dims: map[report.Dimension]groupDim{
+			report.ByUnit:      unitDim("d.unit_id"),
+			report.ByProcedure: procedureDim,
+			report.BySector:    sectorDim,
+			report.ByLevel:     levelDim("du.level_code"),
+		},
+		levelCol:  "du.level_code",
+		sectorCol: "p.sector_id",
+	}
 	// dossierByProcedure answers questions about procedures, sectors,
 	// levels and periods.
 	dossierByProcedure = dossierSource{
@@ -220,11 +315,14 @@ var (
 )
 
 // dossierSourceFor picks the smallest source that answers f and by: a
-// rollup unless the question crosses a unit with a procedure or sector.
+// rollup unless the question crosses a unit with a procedure or sector
+// and asks for periods too.
 func dossierSourceFor(f report.DossierFilter, by []report.Dimension) dossierSource {
 	needUnit := f.UnitID != nil || f.WithinUnitCode != "" || slices.Contains(by, report.ByUnit)
 	needProcedure := len(f.ProcedureIDs) > 0 || len(f.SectorIDs) > 0 ||
 		slices.Contains(by, report.ByProcedure) || slices.Contains(by, report.BySector)
+	needPeriod := f.From != nil || f.To != nil ||
+		slices.Contains(by, report.ByMonth) || slices.Contains(by, report.ByQuarter) || slices.Contains(by, report.ByYear)
 	switch {
 	case !needProcedure && !needUnit:
 		return dossierByLevel
@@ -232,6 +330,8 @@ func dossierSourceFor(f report.DossierFilter, by []report.Dimension) dossierSour
 		return dossierByUnit
 	case !needUnit:
 		return dossierByProcedure
+	case !needPeriod:
+		return dossierByDesk
 	}
 	return dossierBase
 }
@@ -268,6 +368,12 @@ func dossierStatsQuery(f report.DossierFilter, by []report.Dimension, rollups bo
 	return src, w, []string{"sum(d.received)", "sum(d.received_online)", "sum(d.resolved_on_time)", "sum(d.resolved_late)", "sum(d.pending)"}
 }
 
+// dossierWide tells whether f leaves the whole country's units and
+// procedures in: then a crossing may have 100,000 buckets.
+func dossierWide(f report.DossierFilter) bool {
+	return f.UnitID == nil && f.WithinUnitCode == "" && len(f.ProcedureIDs) == 0 && len(f.SectorIDs) == 0
+}
+
 // DossierStats sums one-stop desk statistics by the dimensions asked.
 func (d *DB) DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) ([]report.DossierBucket, error) {
 	return d.dossierStats(ctx, f, by, true)
@@ -277,17 +383,15 @@ func (d *DB) DossierStats(ctx context.Context, f report.DossierFilter, by []repo
 // true, else the base table (tests and benchmarks compare the two).
 func (d *DB) dossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension, rollups bool) ([]report.DossierBucket, error) {
 	src, w, measures := dossierStatsQuery(f, by, rollups)
-	rows, err := grouped(ctx, d.db, src.dims, by, src.from, w, measures)
+	rows, err := grouped(ctx, d.db, src.dims, by, src.from, w, measures, dossierWide(f))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]report.DossierBucket, len(rows))
 	for i, r := range rows {
-		n := make([]int, len(r.measures))
-		for j, m := range r.measures {
-			fmt.Sscan(m, &n[j])
-		}
-		out[i] = report.DossierBucket{Group: r.keys, Received: n[0], ReceivedOnline: n[1], ResolvedOnTime: n[2], ResolvedLate: n[3], Pending: n[4]}
+		n := r.measures
+		out[i] = report.DossierBucket{Group: r.keys, Received: int(n[0]), ReceivedOnline: int(n[1]), ResolvedOnTime: int(n[2]),
+			ResolvedLate: int(n[3]), Pending: int(n[4])}
 	}
 	return out, nil
 }
@@ -309,14 +413,14 @@ var legalDocumentDims = map[report.Dimension]groupDim{
 
 // LegalDocumentStats counts legal documents by the dimensions asked.
 func (d *DB) LegalDocumentStats(ctx context.Context, f catalog.LegalDocumentFilter, by []report.Dimension) ([]report.LegalDocumentBucket, error) {
-	rows, err := grouped(ctx, d.db, legalDocumentDims, by, "legal_documents l", legalDocumentWhere(f), []string{"count(*)"})
+	rows, err := grouped(ctx, d.db, legalDocumentDims, by, "legal_documents l", legalDocumentWhere(f), []string{"count(*)"}, false)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]report.LegalDocumentBucket, len(rows))
 	for i, r := range rows {
 		out[i] = report.LegalDocumentBucket{Group: r.keys}
-		fmt.Sscan(r.measures[0], &out[i].Count)
+		out[i].Count = int(r.measures[0])
 	}
 	return out, nil
 }

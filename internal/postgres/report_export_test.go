@@ -13,7 +13,7 @@ import (
 // runs, and the table it reads, for plan tests.
 func (d *DB) ExplainDossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) (string, string, error) {
 	src, w, measures := dossierStatsQuery(f, by, true)
-	text, err := groupedSQL(src.dims, by, src.from, w, measures)
+	text, err := groupedSQL(src.dims, by, src.from, w, measures, dossierWide(f))
 	if err != nil {
 		return "", "", err
 	}
@@ -73,7 +73,7 @@ func (d *DB) Get(ctx context.Context, dst any, query string, args ...any) error 
 
 // rollupTables are the tables the reporting triggers maintain.
 var rollupTables = []string{"dossier_unit_months", "dossier_level_months", "dossier_procedure_months",
-	"proposal_rollup", "reform_unit_progress", "unit_closure"}
+	"dossier_unit_procedures", "proposal_rollup", "reform_unit_progress", "unit_closure"}
 
 // RollupDrift rebuilds every rollup from the base tables inside a
 // transaction it rolls back, and returns, for each rollup table whose

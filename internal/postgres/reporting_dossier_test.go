@@ -110,7 +110,8 @@ func TestDossierStatsMatchesSQL(t *testing.T) {
 	}
 	sets := [][]report.Dimension{{report.ByUnit}, {report.ByProcedure}, {report.BySector}, {report.ByLevel},
 		{report.ByMonth}, {report.ByQuarter}, {report.ByYear}, {report.ByUnit, report.ByProcedure},
-		{report.BySector, report.ByYear}, {report.ByLevel, report.ByQuarter}, {report.ByUnit, report.ByMonth}}
+		{report.BySector, report.ByYear}, {report.ByLevel, report.ByQuarter}, {report.ByUnit, report.ByMonth},
+		{report.ByUnit, report.BySector}, {report.ByProcedure, report.ByMonth}, {report.ByLevel, report.BySector, report.ByUnit}}
 	for _, c := range cases {
 		for _, by := range sets {
 			got, err := db.DossierStats(ctx, c.f, by)
@@ -134,6 +135,47 @@ func TestDossierStatsMatchesSQL(t *testing.T) {
 			}
 		}
 	}
+	// Buckets come by key, then label, then id, dimension after
+	// dimension; an entity without a key (a unit, a sector) with no value
+	// has the empty label and comes first.
+	for _, c := range []struct {
+		by    []report.Dimension
+		order string
+	}{
+		{[]report.Dimension{report.ByUnit, report.BySector}, `SELECT concat_ws('|', d.unit_id, coalesce(p.sector_id::text, '∅'))
+			FROM dossier_stats d JOIN procedures p ON p.id = d.procedure_id JOIN administrative_units u ON u.id = d.unit_id
+			LEFT JOIN sectors s ON s.id = p.sector_id
+			GROUP BY d.unit_id, u.name, p.sector_id, s.name ORDER BY u.name, d.unit_id, coalesce(s.name, ''), p.sector_id NULLS LAST`},
+		{[]report.Dimension{report.ByProcedure, report.ByMonth}, `SELECT concat_ws('|', p.code, to_char(d.period, 'YYYY-MM'))
+			FROM dossier_stats d JOIN procedures p ON p.id = d.procedure_id
+			GROUP BY p.code, p.name, p.id, d.period ORDER BY p.code, p.name, p.id, d.period`},
+	} {
+		got, err := db.DossierStats(ctx, report.DossierFilter{}, c.by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := raw.Query(c.order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, k)
+		}
+		rows.Close()
+		var keys []string
+		for _, b := range got {
+			keys = append(keys, groupKey(b.Group))
+		}
+		if strings.Join(keys, ",") != strings.Join(want, ",") {
+			t.Errorf("by %v: buckets in the order\n%v\nwant\n%v", c.by, keys, want)
+		}
+	}
+
 	// The rates: Tân Kỳ's desks over the whole demo period.
 	tk := scalar[int64](t, raw, `SELECT id FROM administrative_units WHERE code = '40-TK'`)
 	got, err := db.DossierStats(ctx, report.DossierFilter{UnitID: &tk}, []report.Dimension{report.ByYear})

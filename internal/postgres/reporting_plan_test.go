@@ -97,7 +97,7 @@ func BenchmarkReporting(b *testing.B) {
 	db := nationalDB(b)
 	ctx := context.Background()
 	ids := lookupNationalIDs(b, db)
-	for _, q := range append(reportingQueries(ids), crossingQueries()...) {
+	for _, q := range reportingQueries(ids) {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {
 				var err error

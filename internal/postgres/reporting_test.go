@@ -270,7 +270,11 @@ func TestProposalStatsMatchesSQL(t *testing.T) {
 			for _, d := range c.dims {
 				sets = append(sets, []string{d})
 			}
-			sets = append(sets, []string{"SECTOR", "STATUS"}, []string{"LEVEL", "SUBMITTED_YEAR"}, []string{"KIND", "STATUS"})
+			// Crossings, among them those that the two-key grains answer
+			// (SECTOR_SUBMITTED, UNIT_KIND).
+			sets = append(sets, []string{"SECTOR", "STATUS"}, []string{"LEVEL", "SUBMITTED_YEAR"}, []string{"KIND", "STATUS"},
+				[]string{"SECTOR", "SUBMITTED_YEAR"}, []string{"SUBMITTED_MONTH", "SECTOR"}, []string{"KIND", "UNIT"},
+				[]string{"KIND", "UNIT@PROVINCE"})
 			for _, names := range sets {
 				by, level := dimsOf(names)
 				q := report.ProposalStatsQuery{Filter: c.f, By: by, UnitLevel: level, First: report.MaxBuckets}
@@ -316,6 +320,39 @@ func TestProposalStatsMatchesSQL(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProposalStatsCrossingGrains checks that the national crossings read
+// the two-key grains of the rollup, also under the filters that a grain
+// holds (TestProposalStatsMatchesSQL checks their buckets).
+func TestProposalStatsCrossingGrains(t *testing.T) {
+	province := int64(1)
+	cases := []struct {
+		v    proposal.Visibility
+		f    proposal.Filter
+		by   []report.Dimension
+		want string
+	}{
+		{analyst, proposal.Filter{}, []report.Dimension{report.BySector, report.BySubmittedYear}, "SECTOR_SUBMITTED"},
+		{analyst, proposal.Filter{Statuses: []proposal.Status{"APPROVED"}}, []report.Dimension{report.BySubmittedMonth, report.BySector}, "SECTOR_SUBMITTED"},
+		{analyst, proposal.Filter{Submitted: proposal.DateRange{From: day("2025-01-01"), To: day("2025-12-31")}},
+			[]report.Dimension{report.BySector}, "SECTOR_SUBMITTED"},
+		{analyst, proposal.Filter{SectorIDs: []int64{3}}, []report.Dimension{report.BySubmittedQuarter}, "SECTOR_SUBMITTED"},
+		{analyst, proposal.Filter{}, []report.Dimension{report.ByUnit, report.ByKind}, "UNIT_KIND"},
+		{analyst, proposal.Filter{UnitID: &province}, []report.Dimension{report.ByKind}, "UNIT_KIND"},
+		{proposal.Visibility{SubtreeOf: "T34-05"}, proposal.Filter{}, []report.Dimension{report.ByKind}, "UNIT_KIND"},
+		{analyst, proposal.Filter{Kinds: []proposal.Kind{"CUT_TIME"}}, []report.Dimension{report.ByUnit}, "UNIT_KIND"},
+		// what no grain holds
+		{analyst, proposal.Filter{Kinds: []proposal.Kind{"CUT_TIME", "CUT_FEE"}}, []report.Dimension{report.ByUnit}, ""},
+		{analyst, proposal.Filter{}, []report.Dimension{report.ByUnit, report.BySector}, ""},
+		{analyst, proposal.Filter{Submitted: proposal.DateRange{From: day("2025-01-10")}}, []report.Dimension{report.BySector}, ""},
+	}
+	for _, c := range cases {
+		q := report.ProposalStatsQuery{Filter: c.f, By: c.by, First: 10}
+		if got := postgres.ProposalStatsGrain(c.v, q); got != c.want {
+			t.Errorf("%+v by %v: grain %q, want %q", c.f, c.by, got, c.want)
+		}
 	}
 }
 
