@@ -59,6 +59,9 @@ type config struct {
 	// GCPercent, when positive, is set as the collector's target (GOGC)
 	// when serving.
 	GCPercent int
+	// MaxInFlight bounds the GraphQL operations that run at once
+	// (MAX_IN_FLIGHT, default twice DB_MAX_CONNS).
+	MaxInFlight int
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -94,6 +97,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	intVar("PORT", &c.Port)
 	intVar("DB_MAX_CONNS", &c.MaxConns)
+	c.MaxInFlight = 2 * c.MaxConns
+	intVar("MAX_IN_FLIGHT", &c.MaxInFlight)
 	durVar("REQUEST_TIMEOUT", &c.RequestTimeout)
 	durVar("STATEMENT_TIMEOUT", &c.StatementTimeout)
 	body := int(c.MaxBodyBytes)
@@ -285,6 +290,7 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		DB:             db,
 		RequestTimeout: cfg.RequestTimeout,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		MaxInFlight:    cfg.MaxInFlight,
 		Verifier:       verifier,
 		Broker:         broker,
 	})

@@ -26,6 +26,10 @@ type Config struct {
 	Verifier *auth.Verifier
 	// Broker feeds GraphQL subscriptions; nil disables them.
 	Broker *postgres.Broker
+	// MaxInFlight bounds the queries and mutations that run at once; the
+	// others wait their turn, in arrival order, within their deadline.
+	// 0: no bound.
+	MaxInFlight int
 }
 
 // NewServer returns the service's handler with all its routes.
@@ -59,6 +63,7 @@ func NewServer(cfg Config) http.Handler {
 // graphqlMiddleware wraps the GraphQL endpoint in the limits every
 // operation runs under.
 func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
+	admit := newGate(cfg.MaxInFlight)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodPost, http.MethodOptions:
@@ -77,6 +82,11 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, cfg.RequestTimeout)
 			defer cancel()
+			if !admit.enter(ctx) {
+				writeError(w, http.StatusServiceUnavailable, "TIMEOUT", "the server is busy: the request waited its whole deadline for its turn")
+				return
+			}
+			defer admit.leave()
 		}
 		ctx = graph.Authenticate(ctx, verifier(cfg), r.Header.Get("Authorization"))
 		ctx = graph.WithLoaders(ctx, cfg.DB)
