@@ -207,6 +207,22 @@ func TestBadInput(t *testing.T) {
 		}
 		checkError(t, get(`{ authorityLevels { `, graphqlResponse), http.StatusBadRequest, "GRAPHQL_PARSE_FAILED")
 		checkError(t, get(``, graphqlResponse), http.StatusBadRequest, "GRAPHQL_VALIDATION_FAILED")
+		// A mutation, or a subscription, never runs from a GET.
+		two := url.QueryEscape(`query A { authorityLevels { code } } mutation B { __typename }`)
+		for _, target := range []string{"/graphql?query=" + url.QueryEscape(`mutation { __typename }`),
+			"/graphql?query=" + url.QueryEscape(`subscription { __typename }`),
+			"/graphql?operationName=B&query=" + two} {
+			res := a.send(t, httptest.NewRequest(http.MethodGet, target, nil))
+			checkError(t, res, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED")
+			if allow := res.Header.Get("Allow"); allow != "POST" {
+				t.Errorf("GET %s: Allow %q", target, allow)
+			}
+		}
+		// The query of the same document still runs from a GET.
+		res = a.send(t, httptest.NewRequest(http.MethodGet, "/graphql?operationName=A&query="+two, nil))
+		if res.Status != 200 || len(res.Errors) > 0 {
+			t.Errorf("GET of query A beside a mutation: status %d, %s", res.Status, res.Body)
+		}
 	})
 }
 

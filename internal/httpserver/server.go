@@ -72,6 +72,11 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use GET for queries or POST")
 			return
 		}
+		if getNonQuery(r) {
+			w.Header().Set("Allow", "POST")
+			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "GET carries queries only: send mutations with POST")
+			return
+		}
 		if !jsonBody(w, r) || !limitBody(w, r, cfg.MaxBodyBytes) {
 			return
 		}
