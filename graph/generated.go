@@ -383,7 +383,7 @@ type ComplexityRoot struct {
 		AdministrativeUnits func(childComplexity int, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) int
 		AuthorityLevels     func(childComplexity int) int
 		CatalogStats        func(childComplexity int, filter *model.ProcedureFilter, groupBy catalog.Dimension) int
-		DossierStats        func(childComplexity int, filter *model.DossierFilter, groupBy []report.Dimension) int
+		DossierStats        func(childComplexity int, filter *model.DossierFilter, groupBy []report.Dimension, orderBy *model.DossierStatsOrder, first *int) int
 		LegalDocumentStats  func(childComplexity int, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) int
 		LegalDocuments      func(childComplexity int, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) int
 		Node                func(childComplexity int, id string) int
@@ -601,7 +601,7 @@ type QueryResolver interface {
 	CatalogStats(ctx context.Context, filter *model.ProcedureFilter, groupBy catalog.Dimension) ([]catalog.StatBucket, error)
 	Proposals(ctx context.Context, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.ProposalConnection, error)
 	Proposal(ctx context.Context, id string) (*proposal.Proposal, error)
-	DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension) ([]report.DossierBucket, error)
+	DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension, orderBy *model.DossierStatsOrder, first *int) ([]report.DossierBucket, error)
 	LegalDocumentStats(ctx context.Context, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) ([]report.LegalDocumentBucket, error)
 	ProposalStats(ctx context.Context, filter *model.ProposalFilter, groupBy []report.Dimension, unitLevel *string, orderBy *model.ProposalStatsOrder, first *int) (report.ProposalStats, error)
 	ReformProgress(ctx context.Context, unitID *string, year int) (report.ReformProgress, error)
@@ -2068,7 +2068,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DossierStats(childComplexity, args["filter"].(*model.DossierFilter), args["groupBy"].([]report.Dimension)), true
+		return e.ComplexityRoot.Query.DossierStats(childComplexity, args["filter"].(*model.DossierFilter), args["groupBy"].([]report.Dimension), args["orderBy"].(*model.DossierStatsOrder), args["first"].(*int)), true
 
 	case "Query.legalDocumentStats":
 		if e.ComplexityRoot.Query.LegalDocumentStats == nil {
@@ -2552,6 +2552,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DecideProposalInput", ec.unmarshalInputDecideProposalInput),
 			graphql.NewInputUnmarshaler("DossierDocumentInput", ec.unmarshalInputDossierDocumentInput),
 			graphql.NewInputUnmarshaler("DossierFilter", ec.unmarshalInputDossierFilter),
+			graphql.NewInputUnmarshaler("DossierStatsOrder", ec.unmarshalInputDossierStatsOrder),
 			graphql.NewInputUnmarshaler("LegalAmendmentInput", ec.unmarshalInputLegalAmendmentInput),
 			graphql.NewInputUnmarshaler("LegalBasisInput", ec.unmarshalInputLegalBasisInput),
 			graphql.NewInputUnmarshaler("LegalDocumentFilter", ec.unmarshalInputLegalDocumentFilter),
@@ -4043,6 +4044,22 @@ func (ec *executionContext) field_Query_dossierStats_args(ctx context.Context, r
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.DossierStatsOrder, error) {
+			return ec.unmarshalODossierStatsOrder2ᚖtthcᚋgraphᚋmodelᚐDossierStatsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -11018,7 +11035,7 @@ func (ec *executionContext) _Query_dossierStats(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DossierStats(ctx, fc.Args["filter"].(*model.DossierFilter), fc.Args["groupBy"].([]report.Dimension))
+			return ec.Resolvers.Query().DossierStats(ctx, fc.Args["filter"].(*model.DossierFilter), fc.Args["groupBy"].([]report.Dimension), fc.Args["orderBy"].(*model.DossierStatsOrder), fc.Args["first"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14766,6 +14783,55 @@ func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj
 func UnmarshalDossierFilter(ctx context.Context, raw any) (model.DossierFilter, error) {
 	var out model.DossierFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DossierFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDossierStatsOrder(ctx context.Context, obj any) (model.DossierStatsOrder, error) {
+	var it model.DossierStatsOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDossierStatsOrderField2tthcᚋinternalᚋreportᚐDossierOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖtthcᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDossierStatsOrder unmarshals raw into the DossierStatsOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDossierStatsOrder(ctx context.Context, raw any) (model.DossierStatsOrder, error) {
+	var out model.DossierStatsOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DossierStatsOrder", raw, &out)
 	return out, err
 }
 
@@ -19715,6 +19781,21 @@ func (ec *executionContext) unmarshalNDossierDocumentInput2tthcᚋgraphᚋmodel�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDossierStatsOrderField2tthcᚋinternalᚋreportᚐDossierOrderField(ctx context.Context, v any) (report.DossierOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.DossierOrderField(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDossierStatsOrderField2tthcᚋinternalᚋreportᚐDossierOrderField(ctx context.Context, sel ast.SelectionSet, v report.DossierOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DossierStatsOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNFee2tthcᚋinternalᚋcatalogᚐFee(ctx context.Context, sel ast.SelectionSet, v catalog.Fee) graphql.Marshaler {
 	return ec._Fee(ctx, sel, &v)
 }
@@ -21051,6 +21132,14 @@ func (ec *executionContext) unmarshalODossierFilter2ᚖtthcᚋgraphᚋmodelᚐDo
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDossierFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODossierStatsOrder2ᚖtthcᚋgraphᚋmodelᚐDossierStatsOrder(ctx context.Context, v any) (*model.DossierStatsOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDossierStatsOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -176,3 +176,19 @@ func DecodeProposalFilter(raw string) (proposal.Filter, error) {
 
 // ProposalID returns the global ID of proposal id, as exports write it.
 func ProposalID(id int64) string { return globalIntID(typeProposal, id) }
+
+// orderDossierBuckets sorts buckets (in key order) as orderBy says and
+// keeps the first of them.
+func orderDossierBuckets(buckets []report.DossierBucket, orderBy *model.DossierStatsOrder, first *int) []report.DossierBucket {
+	if orderBy != nil {
+		o := report.DossierOrder{Field: orderBy.Field, Desc: orderBy.Field != report.DossierByKey}
+		if orderBy.Direction != nil {
+			o.Desc = *orderBy.Direction == model.OrderDirectionDesc
+		}
+		report.SortDossierBuckets(buckets, o)
+	}
+	if first != nil && *first < len(buckets) {
+		buckets = buckets[:*first]
+	}
+	return buckets
+}

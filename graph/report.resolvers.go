@@ -37,7 +37,7 @@ func (r *groupKeyResolver) ID(ctx context.Context, obj *report.GroupKey) (*strin
 }
 
 // DossierStats is the resolver for the dossierStats field.
-func (r *queryResolver) DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension) ([]report.DossierBucket, error) {
+func (r *queryResolver) DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension, orderBy *model.DossierStatsOrder, first *int) ([]report.DossierBucket, error) {
 	var f report.DossierFilter
 	if filter != nil {
 		var err error
@@ -52,11 +52,18 @@ func (r *queryResolver) DossierStats(ctx context.Context, filter *model.DossierF
 		}
 		f.Levels, f.From, f.To = filter.Levels, filter.From, filter.To
 	}
+	if first != nil && *first < 0 {
+		return nil, errs.Fieldf("first", "first must not be negative")
+	}
 	var err error
 	if f.WithinUnitCode, err = dossierScope(ctx); err != nil {
 		return nil, err
 	}
-	return r.Store.DossierStats(ctx, f, groupBy)
+	buckets, err := r.Store.DossierStats(ctx, f, groupBy)
+	if err != nil {
+		return nil, err
+	}
+	return orderDossierBuckets(buckets, orderBy, first), nil
 }
 
 // LegalDocumentStats is the resolver for the legalDocumentStats field.

@@ -163,6 +163,12 @@ type DossierFilter struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
+type DossierStatsOrder struct {
+	Field report.DossierOrderField `json:"field"`
+	// Default: ascending for KEY, descending for the others. Ties go by key; rates compare exactly.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 type LegalAmendmentInput struct {
 	DocumentNumber string  `json:"documentNumber"`
 	Articles       *string `json:"articles,omitempty"`
