@@ -22,8 +22,8 @@ import (
 // group is the rows of one list.
 type group struct {
 	ids []int64
-	// the rows they point to: the sectors of procedures, the parents and
-	// successors of units
+	// the rows they point to: the parents and successors of units, the
+	// procedures or the units of proposals
 	refs []int64
 
 	mu      sync.Mutex
@@ -72,7 +72,6 @@ func (l *Loaders) listedProcedures(ps []catalog.Procedure) {
 	g := &group{}
 	for _, p := range ps {
 		g.ids = append(g.ids, p.ID)
-		g.addRef(p.SectorID)
 	}
 	l.procedureGroups.add(g)
 }

@@ -136,12 +136,7 @@ func (r *procedureResolver) Levels(ctx context.Context, obj *catalog.Procedure) 
 
 // Sector is the resolver for the sector field.
 func (r *procedureResolver) Sector(ctx context.Context, obj *catalog.Procedure) (*catalog.Sector, error) {
-	if obj.SectorID == nil || obj.Sector != nil {
-		return obj.Sector, nil
-	}
-	l := loadersFrom(ctx)
-	primeGroup(ctx, l.procedureGroups.get(obj.ID), l.Sector, groupRefs, mapByID(r.Store.Sectors, sectorID), nil)
-	return loadOne(ctx, l.Sector, *obj.SectorID)
+	return obj.Sector, nil
 }
 
 // Agencies is the resolver for the agencies field.

@@ -20,7 +20,6 @@ type Store interface {
 	ProcedureByCode(ctx context.Context, code string, texts catalog.TextFields) (catalog.Procedure, error)
 	ProceduresByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
 	ProcedureSummariesByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
-	LevelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LevelCode, error)
 	ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error)
 	DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Document, error)
 	AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.ProcedureAgency, error)
@@ -51,7 +50,6 @@ type Loaders struct {
 	// ProcedureSummary loads procedures without their long texts, for
 	// fields whose selection shows none of them (selectsLongText).
 	ProcedureSummary *dataloadgen.Loader[int64, catalog.Procedure]
-	Levels           *dataloadgen.Loader[int64, []catalog.LevelCode]
 	Channels         *dataloadgen.Loader[int64, []catalog.Channel]
 	Documents        *dataloadgen.Loader[int64, []catalog.Document]
 	Agencies         *dataloadgen.Loader[int64, []catalog.ProcedureAgency]
@@ -95,7 +93,6 @@ func NewLoaders(s Store, opts ...dataloadgen.Option) *Loaders {
 	l := &Loaders{
 		Procedure:        dataloadgen.NewMappedLoader(byID(s.ProceduresByIDs), opt...),
 		ProcedureSummary: dataloadgen.NewMappedLoader(byID(s.ProcedureSummariesByIDs), opt...),
-		Levels:           dataloadgen.NewMappedLoader(s.LevelsByProcedure, opt...),
 		Channels:         dataloadgen.NewMappedLoader(s.ChannelsByProcedure, opt...),
 		Documents:        dataloadgen.NewMappedLoader(s.DocumentsByProcedure, opt...),
 		Agencies:         dataloadgen.NewMappedLoader(s.AgenciesByProcedure, opt...),

@@ -75,17 +75,10 @@ func (r *Resolver) level(ctx context.Context, code catalog.LevelCode) (catalog.A
 }
 
 // procedureLevels returns the authority levels of a procedure, highest
-// first: those read with it (in code order), else through the loader.
+// first (the store reads them with the procedure, in code order).
 func (r *Resolver) procedureLevels(ctx context.Context, p *catalog.Procedure) ([]catalog.AuthorityLevel, error) {
-	codes := p.Levels
-	if codes == nil {
-		var err error
-		if codes, err = loadPart(ctx, loadersFrom(ctx).Levels, r.Store.LevelsByProcedure, p.ID); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]catalog.AuthorityLevel, 0, len(codes))
-	for _, c := range codes {
+	out := make([]catalog.AuthorityLevel, 0, len(p.Levels))
+	for _, c := range p.Levels {
 		l, err := r.level(ctx, c)
 		if err != nil {
 			return nil, err

@@ -82,11 +82,9 @@ type Procedure struct {
 	RawText         string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
-	// Levels and Sector come with the procedure when the store reads them
-	// in the same statement, which saves a page a statement for each.
-	// Levels, in code order, is nil when they were not read (empty when
-	// there are none); Sector is nil when there is no sector or it was not
-	// read.
+	// Levels (in code order) and Sector (nil without one) come with the
+	// procedure: the store reads them in the same statement, which saves
+	// a page a statement for each.
 	Levels []LevelCode
 	Sector *Sector
 }

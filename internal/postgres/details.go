@@ -13,24 +13,6 @@ import (
 // The functions here fetch the parts of many procedures at once, for the
 // API's batch loaders: one statement per part, whatever the page size.
 
-// LevelsByProcedure returns the level codes of each procedure, in rank order.
-func (d *DB) LevelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LevelCode, error) {
-	var rows []struct {
-		ProcedureID int64  `db:"procedure_id"`
-		Code        string `db:"level_code"`
-	}
-	err := sel(ctx, d.db, &rows, `
-		SELECT pl.procedure_id, pl.level_code
-		FROM procedure_levels pl JOIN authority_levels al ON al.code = pl.level_code
-		WHERE pl.procedure_id = ANY($1)
-		ORDER BY pl.procedure_id, al.rank`, pq.Array(ids))
-	out := make(map[int64][]catalog.LevelCode, len(ids))
-	for _, r := range rows {
-		out[r.ProcedureID] = append(out[r.ProcedureID], catalog.LevelCode(r.Code))
-	}
-	return out, err
-}
-
 // ChannelsByProcedure returns the channels of each procedure, in the
 // portal's order.
 func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error) {

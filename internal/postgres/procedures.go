@@ -160,18 +160,11 @@ type procedureListQuery struct {
 	withTotal bool
 }
 
-// procedureSummaryColumns are procedureColumns with the long texts left
+// procedureSummaryColumns are procedureColumns with every long text left
 // empty, for pages whose reader shows none of them (page.Args.Summary).
 // Reading, sorting and sending the raw page text and the other long texts
 // of every candidate row was most of the cost of a search page.
-var procedureSummaryColumns = strings.NewReplacer(
-	"p.steps,", "'' AS steps,",
-	"p.requirements,", "'' AS requirements,",
-	"p.result,", "'' AS result,",
-	"p.reception_address,", "'' AS reception_address,",
-	"p.related_text,", "'' AS related_text,",
-	"p.raw_text,", "'' AS raw_text,",
-).Replace(procedureColumns)
+var procedureSummaryColumns = procedureColumnsFor(catalog.TextFields{})
 
 func listProceduresQuery(f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (procedureListQuery, error) {
 	w := procedureWhere(f)
@@ -251,21 +244,27 @@ func (d *DB) ProcedureByCode(ctx context.Context, code string, texts catalog.Tex
 }
 
 // procedureColumnsFor returns procedureColumns with the long texts that
-// texts leaves out read as empty strings.
+// texts leaves out read as empty strings. The reception address and the
+// related text, which the API does not show, are read only with every
+// text (for the store's own callers).
 func procedureColumnsFor(texts catalog.TextFields) string {
 	if texts == catalog.AllTexts {
 		return procedureColumns
 	}
-	var blank []string
+	blank := []string{"reception_address", "related_text"}
 	for _, c := range []struct {
 		keep   bool
 		column string
 	}{{texts.Steps, "steps"}, {texts.Requirements, "requirements"}, {texts.Result, "result"}, {texts.RawText, "raw_text"}} {
 		if !c.keep {
-			blank = append(blank, "p."+c.column+",", "'' AS "+c.column+",")
+			blank = append(blank, c.column)
 		}
 	}
-	return strings.NewReplacer(blank...).Replace(procedureColumns)
+	var pairs []string
+	for _, c := range blank {
+		pairs = append(pairs, "p."+c+",", "'' AS "+c+",")
+	}
+	return strings.NewReplacer(pairs...).Replace(procedureColumns)
 }
 
 // ProceduresByIDs returns the procedures with the given ids, in no order.
