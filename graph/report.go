@@ -53,11 +53,7 @@ func proposalStatsQuery(filter *model.ProposalFilter, groupBy []report.Dimension
 	q.Order = report.ProposalStatsOrder{Field: report.OrderKey}
 	if orderBy != nil {
 		q.Order.Field = orderBy.Field
-		// Keys read best ascending, measures largest first.
-		q.Order.Desc = orderBy.Field != report.OrderKey
-		if orderBy.Direction != nil {
-			q.Order.Desc = *orderBy.Direction == model.OrderDirectionDesc
-		}
+		q.Order.Desc = descending(orderBy.Field != report.OrderKey, orderBy.Direction)
 	}
 	return q, nil
 }
@@ -177,18 +173,11 @@ func DecodeProposalFilter(raw string) (proposal.Filter, error) {
 // ProposalID returns the global ID of proposal id, as exports write it.
 func ProposalID(id int64) string { return globalIntID(typeProposal, id) }
 
-// orderDossierBuckets sorts buckets (in key order) as orderBy says and
-// keeps the first of them.
-func orderDossierBuckets(buckets []report.DossierBucket, orderBy *model.DossierStatsOrder, first *int) []report.DossierBucket {
-	if orderBy != nil {
-		o := report.DossierOrder{Field: orderBy.Field, Desc: orderBy.Field != report.DossierByKey}
-		if orderBy.Direction != nil {
-			o.Desc = *orderBy.Direction == model.OrderDirectionDesc
-		}
-		report.SortDossierBuckets(buckets, o)
+// descending tells whether statistics sort descending: as direction says,
+// else measures largest first and keys ascending.
+func descending(measure bool, direction *model.OrderDirection) bool {
+	if direction != nil {
+		return *direction == model.OrderDirectionDesc
 	}
-	if first != nil && *first < len(buckets) {
-		buckets = buckets[:*first]
-	}
-	return buckets
+	return measure
 }

@@ -59,11 +59,11 @@ func (r *queryResolver) DossierStats(ctx context.Context, filter *model.DossierF
 	if f.WithinUnitCode, err = dossierScope(ctx); err != nil {
 		return nil, err
 	}
-	buckets, err := r.Store.DossierStats(ctx, f, groupBy)
-	if err != nil {
-		return nil, err
+	var o report.DossierOrder
+	if orderBy != nil {
+		o = report.DossierOrder{Field: orderBy.Field, Desc: descending(orderBy.Field != report.DossierByKey, orderBy.Direction)}
 	}
-	return orderDossierBuckets(buckets, orderBy, first), nil
+	return r.Store.DossierStats(ctx, f, groupBy, o, first)
 }
 
 // LegalDocumentStats is the resolver for the legalDocumentStats field.

@@ -14,39 +14,63 @@ func TestDossierStatsOrder(t *testing.T) {
 		Group                        []struct{ Label string }
 		ResolvedOnTime, ResolvedLate int
 	}
-	var all, top struct{ DossierStats []bucket }
+	var all struct{ DossierStats []bucket }
 	a.as(t, &rAnalyst, `{ dossierStats(groupBy: [UNIT, PROCEDURE]) { group { label } resolvedOnTime resolvedLate } }`, nil, &all)
 	if len(all.DossierStats) < 5 {
 		t.Fatalf("%d buckets in the demo dossiers, want at least 5", len(all.DossierStats))
 	}
-	a.as(t, &rAnalyst, `{ dossierStats(groupBy: [UNIT, PROCEDURE], orderBy: {field: LATE_RATE}, first: 5) {
-		group { label } resolvedOnTime resolvedLate } }`, nil, &top)
-
-	// Late rate, highest first, exactly; none resolved last; ties by key.
-	want := slices.Clone(all.DossierStats)
-	slices.SortStableFunc(want, func(x, y bucket) int {
-		wx, wy := x.ResolvedOnTime+x.ResolvedLate, y.ResolvedOnTime+y.ResolvedLate
-		switch {
-		case wx == 0 && wy == 0:
-			return 0
-		case wx == 0:
-			return 1
-		case wy == 0:
-			return -1
+	label := func(b bucket) string { return b.Group[0].Label + " / " + b.Group[1].Label }
+	// Late rate exactly, as fractions; none resolved last in both
+	// directions; ties by key.
+	byLateRate := func(desc bool) []string {
+		bs := slices.Clone(all.DossierStats)
+		slices.SortStableFunc(bs, func(x, y bucket) int {
+			wx, wy := x.ResolvedOnTime+x.ResolvedLate, y.ResolvedOnTime+y.ResolvedLate
+			switch {
+			case wx == 0 && wy == 0:
+				return 0
+			case wx == 0:
+				return 1
+			case wy == 0:
+				return -1
+			}
+			c := x.ResolvedLate*wy - y.ResolvedLate*wx
+			if desc {
+				c = -c
+			}
+			return c
+		})
+		var out []string
+		for _, b := range bs {
+			out = append(out, label(b))
 		}
-		return y.ResolvedLate*wx - x.ResolvedLate*wy
-	})
-	want = want[:5]
-	if len(top.DossierStats) != 5 {
-		t.Fatalf("first: 5 gave %d buckets", len(top.DossierStats))
+		return out
 	}
-	for i := range want {
-		g, w := top.DossierStats[i], want[i]
-		if g.Group[0].Label != w.Group[0].Label || g.Group[1].Label != w.Group[1].Label || g.ResolvedLate != w.ResolvedLate {
-			t.Errorf("bucket %d: %v, want %v", i, g, w)
+	labels := func(order string) []string {
+		var r struct{ DossierStats []bucket }
+		a.as(t, &rAnalyst, `{ dossierStats(groupBy: [UNIT, PROCEDURE]`+order+`) { group { label } resolvedOnTime resolvedLate } }`, nil, &r)
+		var out []string
+		for _, b := range r.DossierStats {
+			out = append(out, label(b))
 		}
+		return out
 	}
-	if want[0].ResolvedLate == 0 {
+	if got, want := labels(`, orderBy: {field: LATE_RATE}, first: 5`), byLateRate(true)[:5]; !slices.Equal(got, want) {
+		t.Errorf("the 5 worst late rates: %v, want %v", got, want)
+	}
+	if got, want := labels(`, orderBy: {field: LATE_RATE, direction: ASC}`), byLateRate(false); !slices.Equal(got, want) {
+		t.Errorf("late rates ascending: %v, want %v", got, want)
+	}
+	keys := labels("")
+	slices.Reverse(keys)
+	if got := labels(`, orderBy: {field: KEY}, first: 0`); len(got) != 0 {
+		t.Errorf("first: 0 gave %d buckets", len(got))
+	}
+	if got := labels(`, orderBy: {field: KEY, direction: DESC}`); !slices.Equal(got, keys) {
+		t.Errorf("keys descending: %v, want %v", got, keys)
+	}
+	worst := all.DossierStats[slices.IndexFunc(all.DossierStats, func(b bucket) bool { return label(b) == byLateRate(true)[0] })]
+	if worst.ResolvedLate == 0 {
 		t.Error("the demo's worst desk has no late dossier: the test shows nothing")
 	}
 	if code := a.errorCode(t, &rAnalyst, `{ dossierStats(groupBy: [UNIT], first: -1) { received } }`, nil); code != "BAD_USER_INPUT" {

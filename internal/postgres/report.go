@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lib/pq"
@@ -62,8 +63,8 @@ type groupRow struct {
 // are reused, and each distinct key, id and label is allocated once and
 // shared by the buckets that have it (callers only read them).
 func grouped(ctx context.Context, q queryer, dims map[report.Dimension]groupDim, by []report.Dimension,
-	from string, w *where, measures []string, wide bool) ([]groupRow, error) {
-	query, err := groupedSQL(dims, by, from, w, measures, wide)
+	from string, w *where, measures []string, wide bool, o groupOrder) ([]groupRow, error) {
+	query, err := groupedSQL(dims, by, from, w, measures, wide, o)
 	if err != nil {
 		return nil, err
 	}
@@ -121,13 +122,27 @@ func grouped(ctx context.Context, q queryer, dims map[report.Dimension]groupDim,
 	return out, rows.Err()
 }
 
+// groupOrder sorts and cuts the buckets of a grouped query. The zero
+// value keeps every bucket in key order.
+type groupOrder struct {
+	measure string // SQL over the measures g.m0, g.m1... (text) to sort by first; "" for the keys alone
+	desc    bool   // the measure (or, without one, the keys) descending
+	limit   *int   // how many buckets to keep; nil for all
+}
+
 // groupedSQL builds the statement that grouped runs; wide says the
 // question has no narrowing filter and may have many groups.
-func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from string, w *where, measures []string, wide bool) (string, error) {
+func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from string, w *where, measures []string, wide bool, o groupOrder) (string, error) {
 	if len(by) == 0 {
 		return "", errs.Fieldf("groupBy", "name at least one dimension")
 	}
 	var inner, group, outer, order, joins, lookups []string
+	// Keys sort ascending unless the order asked is by key and descending;
+	// they also break the ties of a measure.
+	keyDir := ""
+	if o.desc && o.measure == "" {
+		keyDir = " DESC"
+	}
 	seen := map[report.Dimension]bool{}
 	for i, d := range by {
 		g, ok := dims[d]
@@ -146,7 +161,7 @@ func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from 
 		group = append(group, fmt.Sprintf("v%d", i))
 		key, id, from := "NULL", "NULL", v
 		// Buckets sort by key NULLS LAST, then label, then id.
-		sort := fmt.Sprintf("k%d NULLS LAST, l%d, i%d NULLS LAST", i, i, i)
+		sort := fmt.Sprintf("k%[1]d%[2]s NULLS LAST, l%[1]d%[2]s, i%[1]d%[2]s NULLS LAST", i, keyDir)
 		label := g.label
 		switch {
 		case g.lookup != "" && !wide:
@@ -166,9 +181,9 @@ func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from 
 			if g.key != "" {
 				nulls = "LAST"
 			}
-			sort = fmt.Sprintf("t%d.rank NULLS %s", i, nulls)
+			sort = fmt.Sprintf("t%d.rank%s NULLS %s", i, keyDir, nulls)
 		case g.byValue:
-			sort = fmt.Sprintf("g.v%d NULLS LAST", i)
+			sort = fmt.Sprintf("g.v%d%s NULLS LAST", i, keyDir)
 		}
 		if g.key != "" && key == "NULL" {
 			key = fmt.Sprintf(g.key, from)
@@ -187,9 +202,20 @@ func groupedSQL(dims map[report.Dimension]groupDim, by []report.Dimension, from 
 		inner = append(inner, fmt.Sprintf("(%s)::text AS m%d", m, i))
 		outer = append(outer, fmt.Sprintf("g.m%d", i))
 	}
+	if o.measure != "" {
+		dir := " ASC"
+		if o.desc {
+			dir = " DESC"
+		}
+		order = append([]string{o.measure + dir + " NULLS LAST"}, order...)
+	}
+	limit := ""
+	if o.limit != nil {
+		limit = " LIMIT " + strconv.Itoa(*o.limit)
+	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") + " FROM " + from + " " +
 		strings.Join(joins, " ") + " " + w.sql() + " GROUP BY " + strings.Join(group, ", ") + ") g " +
-		strings.Join(lookups, " ") + " ORDER BY " + strings.Join(order, ", "), nil
+		strings.Join(lookups, " ") + " ORDER BY " + strings.Join(order, ", ") + limit, nil
 }
 
 func contains(list []string, s string) bool {
@@ -374,16 +400,34 @@ func dossierWide(f report.DossierFilter) bool {
 	return f.UnitID == nil && f.WithinUnitCode == "" && len(f.ProcedureIDs) == 0 && len(f.SectorIDs) == 0
 }
 
-// DossierStats sums one-stop desk statistics by the dimensions asked.
-func (d *DB) DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) ([]report.DossierBucket, error) {
-	return d.dossierStats(ctx, f, by, true)
+// dossierSort is the SQL of each order of dossier buckets over the
+// measures of dossierStatsQuery (received, received online, resolved on
+// time, resolved late, pending). Rates divide in numeric, exact enough
+// that equal fractions tie; a bucket without a rate sorts last.
+var dossierSort = map[report.DossierOrderField]string{
+	report.DossierByReceived:     "g.m0::bigint",
+	report.DossierByPending:      "g.m4::bigint",
+	report.DossierByResolvedLate: "g.m3::bigint",
+	report.DossierByOnTimeRate:   "g.m2::numeric / NULLIF(g.m2::numeric + g.m3::numeric, 0)",
+	report.DossierByLateRate:     "g.m3::numeric / NULLIF(g.m2::numeric + g.m3::numeric, 0)",
+	report.DossierByOnlineRate:   "g.m1::numeric / NULLIF(g.m0::numeric, 0)",
+}
+
+// DossierStats sums one-stop desk statistics by the dimensions asked,
+// sorted by o (the keys by default) and cut to first (nil: all).
+func (d *DB) DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension, o report.DossierOrder, first *int) ([]report.DossierBucket, error) {
+	g := groupOrder{measure: dossierSort[o.Field], desc: o.Desc, limit: first}
+	if g.measure == "" && o.Field != "" && o.Field != report.DossierByKey {
+		return nil, errs.Fieldf("orderBy", "unknown ordering %q", o.Field)
+	}
+	return d.dossierStats(ctx, f, by, true, g)
 }
 
 // dossierStats reads the smallest source that answers when rollups is
 // true, else the base table (tests and benchmarks compare the two).
-func (d *DB) dossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension, rollups bool) ([]report.DossierBucket, error) {
+func (d *DB) dossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension, rollups bool, o groupOrder) ([]report.DossierBucket, error) {
 	src, w, measures := dossierStatsQuery(f, by, rollups)
-	rows, err := grouped(ctx, d.db, src.dims, by, src.from, w, measures, dossierWide(f))
+	rows, err := grouped(ctx, d.db, src.dims, by, src.from, w, measures, dossierWide(f), o)
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +457,7 @@ var legalDocumentDims = map[report.Dimension]groupDim{
 
 // LegalDocumentStats counts legal documents by the dimensions asked.
 func (d *DB) LegalDocumentStats(ctx context.Context, f catalog.LegalDocumentFilter, by []report.Dimension) ([]report.LegalDocumentBucket, error) {
-	rows, err := grouped(ctx, d.db, legalDocumentDims, by, "legal_documents l", legalDocumentWhere(f), []string{"count(*)"}, false)
+	rows, err := grouped(ctx, d.db, legalDocumentDims, by, "legal_documents l", legalDocumentWhere(f), []string{"count(*)"}, false, groupOrder{})
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 // runs, and the table it reads, for plan tests.
 func (d *DB) ExplainDossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) (string, string, error) {
 	src, w, measures := dossierStatsQuery(f, by, true)
-	text, err := groupedSQL(src.dims, by, src.from, w, measures, dossierWide(f))
+	text, err := groupedSQL(src.dims, by, src.from, w, measures, dossierWide(f), groupOrder{})
 	if err != nil {
 		return "", "", err
 	}
@@ -63,7 +63,7 @@ func (d *DB) ProposalStatsFromBase(ctx context.Context, v proposal.Visibility, q
 // DossierStatsFromBase answers like DossierStats but from dossier_stats
 // only, never a rollup.
 func (d *DB) DossierStatsFromBase(ctx context.Context, f report.DossierFilter, by []report.Dimension) ([]report.DossierBucket, error) {
-	return d.dossierStats(ctx, f, by, false)
+	return d.dossierStats(ctx, f, by, false, groupOrder{})
 }
 
 // Get runs a query returning one row into dst, for tests.

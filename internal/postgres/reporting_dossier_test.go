@@ -114,7 +114,7 @@ func TestDossierStatsMatchesSQL(t *testing.T) {
 		{report.ByUnit, report.BySector}, {report.ByProcedure, report.ByMonth}, {report.ByLevel, report.BySector, report.ByUnit}}
 	for _, c := range cases {
 		for _, by := range sets {
-			got, err := db.DossierStats(ctx, c.f, by)
+			got, err := db.DossierStats(ctx, c.f, by, report.DossierOrder{}, nil)
 			if err != nil {
 				t.Fatalf("%s by %v: %v", c.name, by, err)
 			}
@@ -150,7 +150,7 @@ func TestDossierStatsMatchesSQL(t *testing.T) {
 			FROM dossier_stats d JOIN procedures p ON p.id = d.procedure_id
 			GROUP BY p.code, p.name, p.id, d.period ORDER BY p.code, p.name, p.id, d.period`},
 	} {
-		got, err := db.DossierStats(ctx, report.DossierFilter{}, c.by)
+		got, err := db.DossierStats(ctx, report.DossierFilter{}, c.by, report.DossierOrder{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,7 +178,7 @@ func TestDossierStatsMatchesSQL(t *testing.T) {
 
 	// The rates: Tân Kỳ's desks over the whole demo period.
 	tk := scalar[int64](t, raw, `SELECT id FROM administrative_units WHERE code = '40-TK'`)
-	got, err := db.DossierStats(ctx, report.DossierFilter{UnitID: &tk}, []report.Dimension{report.ByYear})
+	got, err := db.DossierStats(ctx, report.DossierFilter{UnitID: &tk}, []report.Dimension{report.ByYear}, report.DossierOrder{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

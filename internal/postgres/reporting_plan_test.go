@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tthc/internal/proposal"
+	"tthc/internal/report"
 )
 
 // bigTables are the tables that statistics must never read whole at
@@ -105,7 +106,7 @@ func BenchmarkReporting(b *testing.B) {
 				case q.proposal != nil:
 					_, err = db.ProposalStats(ctx, q.proposal.v, q.proposal.q)
 				case q.dossier != nil:
-					_, err = db.DossierStats(ctx, q.dossier.f, q.dossier.by)
+					_, err = db.DossierStats(ctx, q.dossier.f, q.dossier.by, report.DossierOrder{}, nil)
 				}
 				if err != nil {
 					b.Fatal(err)
