@@ -39,9 +39,27 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "tthc:", err)
-		os.Exit(1)
+		status := 1
+		var es exitStatus
+		if errors.As(err, &es) {
+			status = es.code
+		}
+		os.Exit(status)
 	}
 }
+
+// exitStatus is an error that asks main for an exit status other than 1.
+type exitStatus struct {
+	code int
+	err  error
+}
+
+func (e exitStatus) Error() string { return e.err.Error() }
+func (e exitStatus) Unwrap() error { return e.err }
+
+// exitRejected is the exit status of an import that went through but
+// rejected some records (README.md, Commands).
+const exitRejected = 3
 
 // config is read once from the environment.
 type config struct {
@@ -203,14 +221,17 @@ func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Rea
 	start := time.Now()
 	sum, err := importer.Load(ctx, in, db, stderr)
 	for _, r := range sum.Rejects {
-		fmt.Fprintf(stderr, "line %d: rejected %s: %s\n", r.Line, r.Code, r.Reason)
+		fmt.Fprintln(stderr, r)
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("import stopped after %d records: %w", sum.Read, err)
 	}
 	fmt.Fprintf(stdout, "import: %s in %s\n", sum, time.Since(start).Round(time.Millisecond))
 	if sum.Inserted+sum.Updated == 0 {
 		fmt.Fprintln(stdout, "import: nothing changed")
+	}
+	if sum.Rejected > 0 {
+		return exitStatus{exitRejected, fmt.Errorf("import: %d of %d records rejected", sum.Rejected, sum.Read)}
 	}
 	return nil
 }
@@ -223,7 +244,7 @@ func runImportDossiers(ctx context.Context, args []string, db *postgres.DB, stdi
 	defer done()
 	sum, err := importer.LoadDossiers(ctx, in, db)
 	for _, r := range sum.Rejects {
-		fmt.Fprintf(stderr, "line %d: rejected: %s\n", r.Line, r.Reason)
+		fmt.Fprintln(stderr, r)
 	}
 	if err != nil {
 		return err

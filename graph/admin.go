@@ -2,10 +2,12 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"tthc/graph/model"
 	"tthc/internal/catalog"
+	"tthc/internal/errs"
 )
 
 // AdminStore is what the catalog maintenance resolvers need;
@@ -131,4 +133,14 @@ func (r *Resolver) unitProcedures(ctx context.Context, in model.UnitProceduresIn
 	}
 	ue, err := userErrors(err)
 	return &model.UnitProceduresPayload{UserErrors: ue}, err
+}
+
+// inputLimits turns a field over the catalog's limits (catalog.FieldError)
+// into a user error on that field of the mutation's input.
+func inputLimits(err error) error {
+	var fe *catalog.FieldError
+	if errors.As(err, &fe) {
+		return errs.Fieldf("input."+fe.Field, "%s", fe.Error())
+	}
+	return err
 }

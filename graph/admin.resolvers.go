@@ -14,7 +14,12 @@ import (
 
 // CreateProcedure is the resolver for the createProcedure field.
 func (r *mutationResolver) CreateProcedure(ctx context.Context, input model.CreateProcedureInput) (*model.ProcedurePayload, error) {
-	p, err := r.Store.CreateProcedure(ctx, procedureDraft(input))
+	draft := procedureDraft(input)
+	err := inputLimits(draft.Validate())
+	var p catalog.Procedure
+	if err == nil {
+		p, err = r.Store.CreateProcedure(ctx, draft)
+	}
 	if err != nil {
 		ue, err := userErrors(err)
 		return &model.ProcedurePayload{UserErrors: ue}, err
@@ -24,10 +29,14 @@ func (r *mutationResolver) CreateProcedure(ctx context.Context, input model.Crea
 
 // UpdateProcedure is the resolver for the updateProcedure field.
 func (r *mutationResolver) UpdateProcedure(ctx context.Context, input model.UpdateProcedureInput) (*model.ProcedurePayload, error) {
+	patch := procedurePatch(input)
 	id, err := parseIntID("input.id", typeProcedure, input.ID)
 	if err == nil {
+		err = inputLimits(patch.Validate())
+	}
+	if err == nil {
 		var p catalog.Procedure
-		if p, err = r.Store.UpdateProcedure(ctx, id, procedurePatch(input)); err == nil {
+		if p, err = r.Store.UpdateProcedure(ctx, id, patch); err == nil {
 			return &model.ProcedurePayload{Procedure: &p, UserErrors: []model.UserError{}}, nil
 		}
 	}
@@ -40,8 +49,11 @@ func (r *mutationResolver) CreateAdministrativeUnit(ctx context.Context, input m
 	u := catalog.Unit{Code: strings.TrimSpace(input.Code), Name: strings.TrimSpace(input.Name),
 		Level: catalog.LevelCode(input.Level), ValidFrom: input.ValidFrom, ValidTo: input.ValidTo,
 		IsCentralReviewer: input.IsCentralReviewer != nil && *input.IsCentralReviewer}
-	var err error
-	if u.ParentID, err = optIntID("input.parentId", typeUnit, input.ParentID); err == nil {
+	err := inputLimits(u.Validate())
+	if err == nil {
+		u.ParentID, err = optIntID("input.parentId", typeUnit, input.ParentID)
+	}
+	if err == nil {
 		if u.SuccessorID, err = optIntID("input.successorId", typeUnit, input.SuccessorID); err == nil {
 			if u, err = r.Store.CreateUnit(ctx, u); err == nil {
 				return &model.AdministrativeUnitPayload{AdministrativeUnit: &u, UserErrors: []model.UserError{}}, nil
@@ -62,6 +74,9 @@ func (r *mutationResolver) UpdateAdministrativeUnit(ctx context.Context, input m
 	}
 	id, err := parseIntID("input.id", typeUnit, input.ID)
 	if err == nil {
+		err = inputLimits(p.Validate())
+	}
+	if err == nil {
 		if p.ParentID, err = optIntID("input.parentId", typeUnit, input.ParentID); err == nil {
 			if p.SuccessorID, err = optIntID("input.successorId", typeUnit, input.SuccessorID); err == nil {
 				var u catalog.Unit
@@ -81,7 +96,10 @@ func (r *mutationResolver) CreateLegalDocument(ctx context.Context, input model.
 		Type: enumText(input.Type), Issuer: str(input.Issuer), IssuedOn: input.IssuedOn,
 		EffectiveOn: input.EffectiveOn, ExpiresOn: input.ExpiresOn, Validity: enumText(input.Validity),
 		ReviewOutcome: enumText(input.ReviewOutcome)}
-	l, err := r.Store.CreateLegalDocument(ctx, l)
+	err := inputLimits(l.Validate())
+	if err == nil {
+		l, err = r.Store.CreateLegalDocument(ctx, l)
+	}
 	if err != nil {
 		ue, err := userErrors(err)
 		return &model.LegalDocumentPayload{UserErrors: ue}, err
@@ -95,6 +113,9 @@ func (r *mutationResolver) UpdateLegalDocument(ctx context.Context, input model.
 		Issuer: input.Issuer, IssuedOn: input.IssuedOn, EffectiveOn: input.EffectiveOn, ExpiresOn: input.ExpiresOn,
 		Validity: enumText(input.Validity), ReviewOutcome: enumText(input.ReviewOutcome)}
 	id, err := parseIntID("input.id", typeLegalDocument, input.ID)
+	if err == nil {
+		err = inputLimits(p.Validate())
+	}
 	if err == nil {
 		var l catalog.LegalDocument
 		if l, err = r.Store.UpdateLegalDocument(ctx, id, p); err == nil {

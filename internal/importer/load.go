@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,6 +26,17 @@ type Reject struct {
 	Line   int
 	Code   string
 	Reason string
+}
+
+// String is the line a person reads: the record's code shortened and
+// both code and reason with their control characters escaped, so a
+// hostile record cannot rewrite the terminal or forge report lines.
+func (r Reject) String() string {
+	code := ""
+	if r.Code != "" {
+		code = " " + escapeControls(shorten(r.Code, 60))
+	}
+	return fmt.Sprintf("line %d: rejected%s: %s", r.Line, code, escapeControls(r.Reason))
 }
 
 // Summary is what an import did.
@@ -55,6 +67,10 @@ func Load(ctx context.Context, r io.Reader, store Store, progress io.Writer) (Su
 		b, err := readLine(br)
 		if err == io.EOF {
 			break
+		}
+		if line == 1 {
+			// Editors on Windows start UTF-8 files with a byte order mark.
+			b = bytes.TrimPrefix(b, utf8BOM)
 		}
 		reject := func(code, reason string) {
 			s.Rejected++
@@ -104,6 +120,8 @@ func Load(ctx context.Context, r io.Reader, store Store, progress io.Writer) (Su
 }
 
 var errTooLong = fmt.Errorf("record longer than %d bytes", maxLine)
+
+var utf8BOM = []byte("\ufeff")
 
 // readLine returns the next line without its newline, or io.EOF. A line
 // over maxLine is read to its end and reported as errTooLong.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -88,10 +89,10 @@ func fromPortal(pr PortalRecord) (Record, error) {
 	}
 	codeOnly := Record{Procedure: catalog.Procedure{Code: code}}
 	if name == "" || name == noInfo {
-		return codeOnly, fmt.Errorf("record %s: missing name (ten_thu_tuc)", code)
+		return codeOnly, errors.New("missing name (ten_thu_tuc)")
 	}
 	if !codePattern.MatchString(code) {
-		return codeOnly, fmt.Errorf("record %q: code is not a national code", code)
+		return codeOnly, fmt.Errorf("code %s is not a national code (digits, a dot, digits, an optional suffix such as .H19)", quote(shorten(code, 60)))
 	}
 
 	var w warnings
@@ -143,7 +144,34 @@ func fromPortal(pr PortalRecord) (Record, error) {
 	rec.Documents = parseDocuments(pr.Documents, &w)
 	rec.LegalBasis = parseLegalBasis(pr.LegalBasis, &w)
 	rec.Warnings = w.list
+	if err := rec.Draft().Validate(); err != nil {
+		return codeOnly, limitError(err)
+	}
 	return rec, nil
+}
+
+// portalKeys name, for each field of a draft, the portal key it comes from.
+var portalKeys = map[string]string{
+	"code": "ma_thu_tuc", "name": "ten_thu_tuc", "sector": "linh_vuc", "type": "loai_thu_tuc",
+	"decisionNumber": "so_quyet_dinh", "audiences": "doi_tuong_thuc_hien", "steps": "trinh_tu_thuc_hien",
+	"requirements": "yeu_cau_dieu_kien", "result": "ket_qua_xu_ly", "resultCodes": "ket_qua_xu_ly",
+	"receptionAddress": "dia_chi_tiep_nhan", "relatedText": "thu_tuc_lien_quan", "sourceUrl": "detail_url",
+	"portalId": "formality_id", "rawText": "raw_text", "agencies": "co_quan_*",
+	"channels": "cach_thuc_thuc_hien", "documents": "thanh_phan_ho_so", "legalBasis": "can_cu_phap_ly",
+}
+
+// limitError words a field over the catalog's limits in the portal's
+// terms: "ten_thu_tuc (name): 200000 characters, at most 1000 allowed".
+func limitError(err error) error {
+	var fe *catalog.FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	top, _, _ := strings.Cut(fe.Field, ".")
+	if key, ok := portalKeys[top]; ok {
+		return fmt.Errorf("%s (%s): %s", key, fe.Field, fe.Reason)
+	}
+	return err
 }
 
 // warnings collects messages shaped "kind: message: detail". The kind is
@@ -406,6 +434,30 @@ func collapseSpaces(s string) string {
 // quote quotes a short text for a warning.
 func quote(s string) string {
 	return fmt.Sprintf("%q", s)
+}
+
+// shorten cuts s to at most n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// escapeControls writes control characters (and the Unicode controls that
+// reorder text on screen) as Go escapes, leaving every other letter as
+// it is: Vietnamese stays readable.
+func escapeControls(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029' {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // snippet quotes text for a warning, shortened.

@@ -25,23 +25,26 @@ func (d *DB) SaveProcedure(ctx context.Context, dr catalog.ProcedureDraft, hash 
 		// for each to reach the disk makes it several times faster, and a
 		// crash can only lose the last few, which the next run redoes.
 		if _, err := exec(ctx, tx, `SET LOCAL synchronous_commit = off`); err != nil {
-			return err
+			return fmt.Errorf("set synchronous_commit: %w", err)
 		}
 		var err error
 		outcome, err = saveProcedure(ctx, tx, dr, hash)
 		return err
 	})
-	return outcome, dataError(err)
+	if err != nil {
+		return "", fmt.Errorf("save procedure %.60q: %w", dr.Procedure.Code, dataError(err))
+	}
+	return outcome, nil
 }
 
 // dataError turns a database refusal of bad data (a check or key violation,
-// a value out of range) into a user error that names the constraint, and
-// passes other errors through.
+// a value out of range, an index entry too large) into a user error that
+// names the constraint, and passes other errors through.
 func dataError(err error) error {
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		switch pqErr.Code.Class() {
-		case "22", "23":
+		case "22", "23", "54":
 			what := pqErr.Constraint
 			if what == "" {
 				what = pqErr.Code.Name()
@@ -58,7 +61,7 @@ func saveProcedure(ctx context.Context, tx *sqlx.Tx, dr catalog.ProcedureDraft, 
 	if dr.Sector != "" {
 		id, err := upsertName(ctx, tx, "sectors", dr.Sector)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("sector: %w", err)
 		}
 		sectorID = &id
 	}
@@ -92,12 +95,12 @@ func saveProcedure(ctx context.Context, tx *sqlx.Tx, dr catalog.ProcedureDraft, 
 		return catalog.Unchanged, nil
 	}
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("upsert: %w", err)
 	}
 	if !row.Inserted {
 		for _, table := range []string{"procedure_levels", "procedure_agencies", "procedure_channels", "procedure_documents", "procedure_legal_documents"} {
 			if _, err := exec(ctx, tx, `DELETE FROM `+table+` WHERE procedure_id = $1`, row.ID); err != nil {
-				return "", err
+				return "", fmt.Errorf("replace %s: %w", table, err)
 			}
 		}
 	}

@@ -181,3 +181,71 @@ func TestImportRejectsBadLines(t *testing.T) {
 		t.Errorf("%d procedures stored, want 10", n)
 	}
 }
+
+// TestImportRefusesOversizedFields imports real records with a BOM before
+// the first and, among them, records whose fields exceed the documented
+// limits: those are rejected with their line numbers and the rest go in.
+func TestImportRefusesOversizedFields(t *testing.T) {
+	data, err := os.ReadFile(testdb.SharedFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitN(data, []byte("\n"), 7)[:6]
+	edited := func(line []byte, key, value string) []byte {
+		var rec map[string]any
+		if err := json.Unmarshal(line, &rec); err != nil {
+			t.Fatal(err)
+		}
+		rec[key] = value
+		b, _ := json.Marshal(rec)
+		return b
+	}
+	// Within every limit the catalog checks, but 4-byte characters make
+	// the index entry larger than PostgreSQL allows: the database's
+	// refusal is a reject too, not the end of the import.
+	var wide strings.Builder
+	for i := 0; i < 1000; i++ {
+		wide.WriteRune(rune(0x1F600 + i%80))
+		wide.WriteRune(rune(0x20000 + i*7))
+	}
+	in := [][]byte{
+		append([]byte("\ufeff"), lines[0]...),                         // line 1, after a BOM
+		edited(lines[1], "ten_thu_tuc", strings.Repeat("x", 200_000)), // line 2
+		lines[2], // line 3
+		edited(lines[3], "linh_vuc", strings.Repeat("x", 200_000)), // line 4
+		edited(lines[4], "ten_thu_tuc", wide.String()[:4*1000]),    // line 5
+		edited(lines[5], "ma_thu_tuc", "1.0\x1b[2J\u202e"),         // line 6
+	}
+	url := testdb.New(t)
+	db := testdb.Open(t, url)
+	sum := load(t, db, bytes.Join(in, []byte("\n")))
+	if sum.Read != 6 || sum.Inserted != 2 || sum.Rejected != 4 {
+		t.Fatalf("import: %s, want 6 read, 2 inserted, 4 rejected; rejects %v", sum, sum.Rejects)
+	}
+	want := map[int]string{
+		2: "ten_thu_tuc (name): 200000 characters, at most 1000 allowed",
+		4: "linh_vuc (sector): 200000 characters, at most 300 allowed",
+		5: "refused by the database",
+		6: "not a national code",
+	}
+	for _, r := range sum.Rejects {
+		if !strings.Contains(r.Reason, want[r.Line]) || want[r.Line] == "" {
+			t.Errorf("line %d rejected with %q, want %q", r.Line, r.Reason, want[r.Line])
+		}
+		if s := r.String(); strings.ContainsAny(s, "\x1b\u202e") {
+			t.Errorf("reject line keeps control characters: %q", s)
+		}
+	}
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var first map[string]any
+	if err := json.Unmarshal(lines[0], &first); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, raw, `SELECT count(*) FROM procedures WHERE code = $1`, first["ma_thu_tuc"]); n != 1 {
+		t.Errorf("the record after the BOM (%s) was not imported", first["ma_thu_tuc"])
+	}
+}
