@@ -40,7 +40,9 @@ func TestAdminMutationsRefuseOversizedFields(t *testing.T) {
 				t.Fatalf("errors %+v, want a user error", res.Errors)
 			}
 			var data struct {
-				M struct{ UserErrors []struct{ Field, Message, Code string } }
+				M struct {
+					UserErrors []struct{ Field, Message, Code string }
+				}
 			}
 			if err := json.Unmarshal(res.Data, &data); err != nil {
 				t.Fatal(err)
