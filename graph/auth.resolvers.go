@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"tthc/graph/generated"
 	"tthc/internal/auth"
 	"tthc/internal/catalog"
 	"tthc/internal/errs"
@@ -36,7 +37,7 @@ func (r *viewerResolver) Unit(ctx context.Context, obj *auth.Actor) (*catalog.Un
 	return &u, nil
 }
 
-// Viewer returns ViewerResolver implementation.
-func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
+// Viewer returns generated.ViewerResolver implementation.
+func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }
 
 type viewerResolver struct{ *Resolver }

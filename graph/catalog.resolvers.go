@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"tthc/graph/generated"
 	"tthc/graph/model"
 	"tthc/internal/catalog"
 	"tthc/internal/errs"
@@ -287,37 +288,41 @@ func (r *statBucketResolver) Key(ctx context.Context, obj *catalog.StatBucket) (
 	return &id, nil
 }
 
-// AdministrativeUnit returns AdministrativeUnitResolver implementation.
-func (r *Resolver) AdministrativeUnit() AdministrativeUnitResolver {
+// AdministrativeUnit returns generated.AdministrativeUnitResolver implementation.
+func (r *Resolver) AdministrativeUnit() generated.AdministrativeUnitResolver {
 	return &administrativeUnitResolver{r}
 }
 
-// Agency returns AgencyResolver implementation.
-func (r *Resolver) Agency() AgencyResolver { return &agencyResolver{r} }
+// Agency returns generated.AgencyResolver implementation.
+func (r *Resolver) Agency() generated.AgencyResolver { return &agencyResolver{r} }
 
-// AuthorityLevel returns AuthorityLevelResolver implementation.
-func (r *Resolver) AuthorityLevel() AuthorityLevelResolver { return &authorityLevelResolver{r} }
+// AuthorityLevel returns generated.AuthorityLevelResolver implementation.
+func (r *Resolver) AuthorityLevel() generated.AuthorityLevelResolver {
+	return &authorityLevelResolver{r}
+}
 
-// Channel returns ChannelResolver implementation.
-func (r *Resolver) Channel() ChannelResolver { return &channelResolver{r} }
+// Channel returns generated.ChannelResolver implementation.
+func (r *Resolver) Channel() generated.ChannelResolver { return &channelResolver{r} }
 
-// DossierDocument returns DossierDocumentResolver implementation.
-func (r *Resolver) DossierDocument() DossierDocumentResolver { return &dossierDocumentResolver{r} }
+// DossierDocument returns generated.DossierDocumentResolver implementation.
+func (r *Resolver) DossierDocument() generated.DossierDocumentResolver {
+	return &dossierDocumentResolver{r}
+}
 
-// Fee returns FeeResolver implementation.
-func (r *Resolver) Fee() FeeResolver { return &feeResolver{r} }
+// Fee returns generated.FeeResolver implementation.
+func (r *Resolver) Fee() generated.FeeResolver { return &feeResolver{r} }
 
-// LegalDocument returns LegalDocumentResolver implementation.
-func (r *Resolver) LegalDocument() LegalDocumentResolver { return &legalDocumentResolver{r} }
+// LegalDocument returns generated.LegalDocumentResolver implementation.
+func (r *Resolver) LegalDocument() generated.LegalDocumentResolver { return &legalDocumentResolver{r} }
 
-// Procedure returns ProcedureResolver implementation.
-func (r *Resolver) Procedure() ProcedureResolver { return &procedureResolver{r} }
+// Procedure returns generated.ProcedureResolver implementation.
+func (r *Resolver) Procedure() generated.ProcedureResolver { return &procedureResolver{r} }
 
-// Sector returns SectorResolver implementation.
-func (r *Resolver) Sector() SectorResolver { return &sectorResolver{r} }
+// Sector returns generated.SectorResolver implementation.
+func (r *Resolver) Sector() generated.SectorResolver { return &sectorResolver{r} }
 
-// StatBucket returns StatBucketResolver implementation.
-func (r *Resolver) StatBucket() StatBucketResolver { return &statBucketResolver{r} }
+// StatBucket returns generated.StatBucketResolver implementation.
+func (r *Resolver) StatBucket() generated.StatBucketResolver { return &statBucketResolver{r} }
 
 type (
 	administrativeUnitResolver struct{ *Resolver }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -14,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
+	"tthc/graph/generated"
 	"tthc/graph/model"
 	"tthc/internal/page"
 )
@@ -33,10 +33,10 @@ const (
 // per GraphQL over HTTP, answering application/graphql-response+json to
 // clients that accept it.
 func NewHandler(r *Resolver, logger *slog.Logger) *handler.Server {
-	cfg := Config{Resolvers: r}
+	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective
 	setComplexity(&cfg.Complexity)
-	srv := handler.New(NewExecutableSchema(cfg))
+	srv := handler.New(generated.NewExecutableSchema(cfg))
 	// The WebSocket transport comes first: an upgrade request is also a
 	// GET. Browsers cannot set headers on a WebSocket, so the token comes
 	// in the connection_init payload ({"Authorization": "Bearer ..."}).
@@ -87,7 +87,7 @@ func pageSize(first, last *int) int {
 	return page.DefaultSize
 }
 
-func setComplexity(c *ComplexityRoot) {
+func setComplexity(c *generated.ComplexityRoot) {
 	c.Query.Procedures = func(child int, _ *model.ProcedureFilter, _ *model.ProcedureOrder, first *int, _ *string, last *int, _ *string) int {
 		return child * pageSize(first, last)
 	}
@@ -115,5 +115,3 @@ func setComplexity(c *ComplexityRoot) {
 	// A province lists dozens of units under it.
 	c.AdministrativeUnit.Children = func(child int) int { return child * 50 }
 }
-
-var _ graphql.ExecutableSchema = (*executableSchema)(nil)

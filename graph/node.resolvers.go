@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"tthc/graph/generated"
 	"tthc/graph/model"
 	"tthc/internal/catalog"
 	"tthc/internal/errs"
@@ -40,7 +41,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	return out, nil
 }
 
-// Query returns QueryResolver implementation.
-func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+// Query returns generated.QueryResolver implementation.
+func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type queryResolver struct{ *Resolver }

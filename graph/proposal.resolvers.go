@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"strings"
+	"tthc/graph/generated"
 	"tthc/graph/model"
 	"tthc/internal/auth"
 	"tthc/internal/catalog"
@@ -223,20 +224,22 @@ func (r *subscriptionResolver) ProposalEvents(ctx context.Context, filter *model
 	return r.subscribe(ctx, f)
 }
 
-// LegalAmendment returns LegalAmendmentResolver implementation.
-func (r *Resolver) LegalAmendment() LegalAmendmentResolver { return &legalAmendmentResolver{r} }
+// LegalAmendment returns generated.LegalAmendmentResolver implementation.
+func (r *Resolver) LegalAmendment() generated.LegalAmendmentResolver {
+	return &legalAmendmentResolver{r}
+}
 
-// Mutation returns MutationResolver implementation.
-func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+// Mutation returns generated.MutationResolver implementation.
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
-// Proposal returns ProposalResolver implementation.
-func (r *Resolver) Proposal() ProposalResolver { return &proposalResolver{r} }
+// Proposal returns generated.ProposalResolver implementation.
+func (r *Resolver) Proposal() generated.ProposalResolver { return &proposalResolver{r} }
 
-// ProposalEvent returns ProposalEventResolver implementation.
-func (r *Resolver) ProposalEvent() ProposalEventResolver { return &proposalEventResolver{r} }
+// ProposalEvent returns generated.ProposalEventResolver implementation.
+func (r *Resolver) ProposalEvent() generated.ProposalEventResolver { return &proposalEventResolver{r} }
 
-// Subscription returns SubscriptionResolver implementation.
-func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+// Subscription returns generated.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
 	legalAmendmentResolver struct{ *Resolver }

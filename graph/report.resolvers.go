@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"tthc/graph/generated"
 	"tthc/graph/model"
 	"tthc/internal/catalog"
 	"tthc/internal/errs"
@@ -150,17 +151,19 @@ func (r *reformUnitProgressResolver) Unit(ctx context.Context, obj *report.UnitP
 	return *u, nil
 }
 
-// GroupKey returns GroupKeyResolver implementation.
-func (r *Resolver) GroupKey() GroupKeyResolver { return &groupKeyResolver{r} }
+// GroupKey returns generated.GroupKeyResolver implementation.
+func (r *Resolver) GroupKey() generated.GroupKeyResolver { return &groupKeyResolver{r} }
 
-// ReformProgress returns ReformProgressResolver implementation.
-func (r *Resolver) ReformProgress() ReformProgressResolver { return &reformProgressResolver{r} }
+// ReformProgress returns generated.ReformProgressResolver implementation.
+func (r *Resolver) ReformProgress() generated.ReformProgressResolver {
+	return &reformProgressResolver{r}
+}
 
-// ReformTarget returns ReformTargetResolver implementation.
-func (r *Resolver) ReformTarget() ReformTargetResolver { return &reformTargetResolver{r} }
+// ReformTarget returns generated.ReformTargetResolver implementation.
+func (r *Resolver) ReformTarget() generated.ReformTargetResolver { return &reformTargetResolver{r} }
 
-// ReformUnitProgress returns ReformUnitProgressResolver implementation.
-func (r *Resolver) ReformUnitProgress() ReformUnitProgressResolver {
+// ReformUnitProgress returns generated.ReformUnitProgressResolver implementation.
+func (r *Resolver) ReformUnitProgress() generated.ReformUnitProgressResolver {
 	return &reformUnitProgressResolver{r}
 }
 
