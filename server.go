@@ -32,6 +32,7 @@ import (
 	"tthc/internal/httpserver"
 	"tthc/internal/importer"
 	"tthc/internal/postgres"
+	"tthc/internal/pubsub"
 )
 
 func main() {
@@ -301,7 +302,7 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 	}
 	// Subscriptions hear of every proposal event, whichever instance
 	// wrote it, through PostgreSQL's LISTEN/NOTIFY.
-	broker, err := postgres.NewBroker(ctx, db, postgres.BrokerConfig{URL: cfg.DatabaseURL}, logger)
+	broker, err := pubsub.NewBroker(ctx, db, pubsub.Config{URL: cfg.DatabaseURL}, logger)
 	if err != nil {
 		return fmt.Errorf("listen for proposal events: %w", err)
 	}

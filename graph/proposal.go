@@ -33,7 +33,7 @@ type ProposalStore interface {
 }
 
 // EventSource tells of every proposal event written by any API instance;
-// internal/postgres.Broker implements it.
+// internal/pubsub.Broker implements it.
 type EventSource interface {
 	Subscribe(ctx context.Context) <-chan proposal.Notice
 }

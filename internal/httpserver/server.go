@@ -13,6 +13,7 @@ import (
 	"tthc/graph"
 	"tthc/internal/auth"
 	"tthc/internal/postgres"
+	"tthc/internal/pubsub"
 )
 
 // Config holds the dependencies and limits of the HTTP server.
@@ -25,7 +26,7 @@ type Config struct {
 	// callers still read the public catalog).
 	Verifier *auth.Verifier
 	// Broker feeds GraphQL subscriptions; nil disables them.
-	Broker *postgres.Broker
+	Broker *pubsub.Broker
 	// MaxInFlight bounds the queries and mutations that run at once; the
 	// others wait their turn, in arrival order, within their deadline.
 	// 0: no bound.

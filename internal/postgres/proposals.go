@@ -18,11 +18,8 @@ import (
 	"tthc/internal/errs"
 	"tthc/internal/page"
 	"tthc/internal/proposal"
+	"tthc/internal/pubsub"
 )
-
-// NotifyChannel is the PostgreSQL channel every proposal event is announced
-// on, in the transaction that writes it; the Broker listens to it.
-const NotifyChannel = "proposal_events"
 
 // vnTimeZone is the zone whose calendar days date filters mean.
 const vnTimeZone = "Asia/Ho_Chi_Minh"
@@ -606,7 +603,7 @@ func (d *DB) Transition(ctx context.Context, a auth.Actor, id int64, version int
 	return p, ev, dataError(err)
 }
 
-// recordEvent appends an event and announces it on NotifyChannel; both
+// recordEvent appends an event and announces it on pubsub.Channel; both
 // take effect only when the transaction commits.
 func recordEvent(ctx context.Context, tx *sqlx.Tx, a auth.Actor, proposalID int64, from *proposal.Status, step proposal.Step) (proposal.Event, error) {
 	var implementedBy *string
@@ -627,8 +624,8 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, a auth.Actor, proposalID int6
 	if err != nil {
 		return proposal.Event{}, err
 	}
-	payload, _ := json.Marshal(notification{EventID: r.ID, ProposalID: proposalID, At: r.At})
-	if _, err := exec(ctx, tx, `SELECT pg_notify($1, $2)`, NotifyChannel, string(payload)); err != nil {
+	payload := pubsub.Payload(proposal.Notice{EventID: r.ID, ProposalID: proposalID, At: r.At})
+	if _, err := exec(ctx, tx, `SELECT pg_notify($1, $2)`, pubsub.Channel, payload); err != nil {
 		return proposal.Event{}, err
 	}
 	return r.event(), nil

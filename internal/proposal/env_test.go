@@ -27,6 +27,7 @@ import (
 	"tthc/internal/httpserver"
 	"tthc/internal/postgres"
 	"tthc/internal/proposal"
+	"tthc/internal/pubsub"
 	"tthc/internal/testdb"
 )
 
@@ -48,7 +49,7 @@ var (
 type env struct {
 	url    string
 	db     *postgres.DB
-	broker *postgres.Broker
+	broker *pubsub.Broker
 	srv    *httptest.Server
 }
 
@@ -69,7 +70,7 @@ func newEnv(t *testing.T) *env {
 	}
 	bctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel)
-	broker, err := postgres.NewBroker(bctx, db, postgres.BrokerConfig{URL: url,
+	broker, err := pubsub.NewBroker(bctx, db, pubsub.Config{URL: url,
 		MinReconnect: 50 * time.Millisecond, MaxReconnect: 500 * time.Millisecond, PingInterval: time.Second}, logger)
 	if err != nil {
 		t.Fatal(err)

@@ -12,8 +12,8 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"tthc/internal/auth"
-	"tthc/internal/postgres"
 	"tthc/internal/proposal"
+	"tthc/internal/pubsub"
 )
 
 type wsMessage struct {
@@ -183,7 +183,7 @@ func TestListenerSurvivesTerminate(t *testing.T) {
 	listenerPID := func() int {
 		var pid int
 		err := db.QueryRow(`SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
-			postgres.ListenerApplicationName).Scan(&pid)
+			pubsub.ListenerApplicationName).Scan(&pid)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,9 @@
-package postgres
+// Package pubsub tells the subscribers of this API instance of every
+// proposal event, whichever instance wrote it, through PostgreSQL's
+// LISTEN/NOTIFY. The writer announces each event with Payload on Channel
+// in the transaction that records it (internal/postgres); the Broker
+// listens on its own connection and reads what it missed from a Store.
+package pubsub
 
 import (
 	"context"
@@ -14,11 +19,29 @@ import (
 	"tthc/internal/proposal"
 )
 
+// Channel is the PostgreSQL channel every proposal event is announced on.
+const Channel = "proposal_events"
+
 // notification is the NOTIFY payload of one proposal event.
 type notification struct {
 	EventID    int64     `json:"event_id"`
 	ProposalID int64     `json:"proposal_id"`
 	At         time.Time `json:"at"`
+}
+
+// Payload is the NOTIFY payload that announces n on Channel.
+func Payload(n proposal.Notice) string {
+	b, _ := json.Marshal(notification{EventID: n.EventID, ProposalID: n.ProposalID, At: n.At})
+	return string(b)
+}
+
+// Store is what the broker reads from the database: its clock, and the
+// events it may have missed while its connection was down.
+type Store interface {
+	Now(ctx context.Context) (time.Time, error)
+	// EventsSince returns the events at or after since with an id above
+	// after, by id, at most limit of them.
+	EventsSince(ctx context.Context, since time.Time, after int64, limit int) ([]proposal.Event, error)
 }
 
 // ListenerApplicationName is the application_name of the broker's
@@ -36,8 +59,9 @@ const catchUpWindow = time.Minute
 // duplicates after a catch-up.
 const recentSize = 10000
 
-// BrokerConfig tunes a Broker; zero values take the defaults.
-type BrokerConfig struct {
+// Config tunes a Broker; zero values take the defaults.
+type Config struct {
+	// URL is the postgres:// URL of the database (DATABASE_URL).
 	URL string
 	// MinReconnect and MaxReconnect bound the wait between attempts to
 	// reconnect after the connection is lost (defaults 1s and 30s).
@@ -57,9 +81,9 @@ type BrokerConfig struct {
 // itself); after a reconnection it reads the events it missed from the
 // table, so a database restart loses none.
 type Broker struct {
-	db       *DB
+	store    Store
 	listener *pq.Listener
-	cfg      BrokerConfig
+	cfg      Config
 	logger   *slog.Logger
 
 	mu     sync.Mutex
@@ -69,9 +93,9 @@ type Broker struct {
 	order  []int64            // the ids of recent, oldest first
 }
 
-// NewBroker starts listening on NotifyChannel. Run must be called to
-// deliver notifications.
-func NewBroker(ctx context.Context, db *DB, cfg BrokerConfig, logger *slog.Logger) (*Broker, error) {
+// NewBroker starts listening on Channel. Run must be called to deliver
+// notifications.
+func NewBroker(ctx context.Context, store Store, cfg Config, logger *slog.Logger) (*Broker, error) {
 	if cfg.MinReconnect <= 0 {
 		cfg.MinReconnect = time.Second
 	}
@@ -88,17 +112,13 @@ func NewBroker(ctx context.Context, db *DB, cfg BrokerConfig, logger *slog.Logge
 	// pg_stat_activity.
 	u, err := url.Parse(cfg.URL)
 	if err != nil {
-		return nil, fmt.Errorf("parse DATABASE_URL: invalid URL")
+		return nil, fmt.Errorf("pubsub: parse DATABASE_URL: invalid URL")
 	}
 	q := u.Query()
 	q.Set("application_name", ListenerApplicationName)
 	u.RawQuery = q.Encode()
-	dsn, err := withRuntimeParams(u.String(), 0)
-	if err != nil {
-		return nil, err
-	}
-	b := &Broker{db: db, cfg: cfg, logger: logger, subs: map[chan proposal.Notice]struct{}{}, recent: map[int64]struct{}{}}
-	b.listener = pq.NewListener(dsn, cfg.MinReconnect, cfg.MaxReconnect, func(ev pq.ListenerEventType, err error) {
+	b := &Broker{store: store, cfg: cfg, logger: logger, subs: map[chan proposal.Notice]struct{}{}, recent: map[int64]struct{}{}}
+	b.listener = pq.NewListener(u.String(), cfg.MinReconnect, cfg.MaxReconnect, func(ev pq.ListenerEventType, err error) {
 		switch ev {
 		case pq.ListenerEventDisconnected:
 			logger.Warn("proposal listener disconnected", "err", err)
@@ -109,13 +129,13 @@ func NewBroker(ctx context.Context, db *DB, cfg BrokerConfig, logger *slog.Logge
 		}
 	})
 	// Events written before we listen are not ours to deliver.
-	if b.since, err = db.Now(ctx); err != nil {
+	if b.since, err = store.Now(ctx); err != nil {
 		b.listener.Close()
-		return nil, err
+		return nil, fmt.Errorf("pubsub: read the clock: %w", err)
 	}
-	if err := b.listener.Listen(NotifyChannel); err != nil {
+	if err := b.listener.Listen(Channel); err != nil {
 		b.listener.Close()
-		return nil, err
+		return nil, fmt.Errorf("pubsub: listen on %s: %w", Channel, err)
 	}
 	return b, nil
 }
@@ -159,7 +179,7 @@ func (b *Broker) catchUp(ctx context.Context) {
 	var after int64
 	for {
 		qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		events, err := b.db.EventsSince(qctx, since, after, 500)
+		events, err := b.store.EventsSince(qctx, since, after, 500)
 		cancel()
 		if err != nil {
 			b.logger.Error("proposal listener cannot catch up", "err", err)
