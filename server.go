@@ -29,6 +29,7 @@ import (
 
 	"tthc/demo"
 	"tthc/internal/auth"
+	"tthc/internal/generate"
 	"tthc/internal/httpserver"
 	"tthc/internal/importer"
 	"tthc/internal/postgres"
@@ -183,7 +184,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "seed-demo":
 		return runSeedDemo(ctx, db, stdout, stderr)
 	case "generate":
-		return runGenerate(ctx, args, db, stdout, stderr)
+		return runGenerate(ctx, args, cfg.DatabaseURL, db, stdout, stderr)
 	case "refresh-rollups":
 		// Triggers keep the rollups exact; this rebuilds them after a bulk
 		// load that bypassed them, or to check them.
@@ -254,7 +255,7 @@ func runImportDossiers(ctx context.Context, args []string, db *postgres.DB, stdi
 	return nil
 }
 
-func runGenerate(ctx context.Context, args []string, db *postgres.DB, stdout, stderr io.Writer) error {
+func runGenerate(ctx context.Context, args []string, url string, db *postgres.DB, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	scaleName := fs.String("scale", "national", "data set size: national or small")
@@ -262,7 +263,7 @@ func runGenerate(ctx context.Context, args []string, db *postgres.DB, stdout, st
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	scale, ok := postgres.Scales[*scaleName]
+	scale, ok := generate.Scales[*scaleName]
 	if !ok {
 		return fmt.Errorf("unknown scale %q: use national or small", *scaleName)
 	}
@@ -270,7 +271,7 @@ func runGenerate(ctx context.Context, args []string, db *postgres.DB, stdout, st
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	if err := db.Generate(ctx, scale, *seed, stderr); err != nil {
+	if err := generate.Fill(ctx, url, scale, *seed, stderr); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "generate: %s data set (seed %d) in %s\n", scale.Name, *seed, time.Since(start).Round(time.Second))

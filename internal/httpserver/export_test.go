@@ -2,19 +2,16 @@ package httpserver_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"tthc/internal/postgres"
 	"tthc/internal/testdb"
 )
 
@@ -138,20 +135,7 @@ func heapPeak(fn func()) uint64 {
 // 10,000), sampling the heap: an export that held its rows would grow
 // twenty-fold between the two.
 func TestExportStreamsInConstantMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs the national data set")
-	}
-	u := os.Getenv("TEST_NATIONAL_DATABASE_URL")
-	if u == "" {
-		u = testdb.ReadOnlyFrom(t, "national", func(ctx context.Context, url string) error {
-			db, err := postgres.Open(ctx, postgres.Config{URL: url, StatementTimeout: time.Hour})
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return db.Generate(ctx, postgres.Scales["national"], 1, nil)
-		})
-	}
+	u := testdb.National(t)
 	a := newTokenAPI(t, u, testdb.Open(t, u))
 	token := bearer(t, rAnalyst)
 	export := func(filter string) (written int64, peak uint64, took time.Duration) {

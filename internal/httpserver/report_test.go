@@ -548,14 +548,7 @@ func TestExportProposalsInBatches(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates 20,000 proposals")
 	}
-	url := testdb.NewFrom(t, "small", func(ctx context.Context, url string) error {
-		db, err := postgres.Open(ctx, postgres.Config{URL: url, StatementTimeout: 10 * time.Minute})
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return db.Generate(ctx, postgres.Scales["small"], 7, nil)
-	})
+	url := testdb.Small(t)
 	a := newTokenAPI(t, url, testdb.Open(t, url))
 	_, _, body := a.exportCSV(t, &rAnalyst, "")
 	rows := parseExport(t, body)

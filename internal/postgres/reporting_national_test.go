@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,27 +13,11 @@ import (
 	"tthc/internal/testdb"
 )
 
-// nationalDB returns a database holding `tthc generate --scale national
-// --seed 1`, to read only: the one TEST_NATIONAL_DATABASE_URL names (a
-// generated database then serves many runs), else a template generated
-// once per test run (two to three minutes).
+// nationalDB returns the national data set (testdb.National), to read
+// only.
 func nationalDB(t testing.TB) *postgres.DB {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("needs the national data set")
-	}
-	if url := os.Getenv("TEST_NATIONAL_DATABASE_URL"); url != "" {
-		return testdb.Open(t, url)
-	}
-	url := testdb.ReadOnlyFrom(t, "national", func(ctx context.Context, url string) error {
-		db, err := postgres.Open(ctx, postgres.Config{URL: url, StatementTimeout: time.Hour})
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return db.Generate(ctx, postgres.Scales["national"], 1, nil)
-	})
-	return testdb.Open(t, url)
+	return testdb.Open(t, testdb.National(t))
 }
 
 // nationalIDs are entities of the national data set the queries name.

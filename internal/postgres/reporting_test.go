@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -23,14 +22,7 @@ import (
 // per test run, and a plain SQL connection to it for independent checks.
 func smallDB(t *testing.T) (*postgres.DB, *sql.DB) {
 	t.Helper()
-	url := testdb.NewFrom(t, "small", func(ctx context.Context, url string) error {
-		db, err := postgres.Open(ctx, postgres.Config{URL: url, StatementTimeout: 10 * time.Minute})
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return db.Generate(ctx, postgres.Scales["small"], 7, nil)
-	})
+	url := testdb.Small(t)
 	return testdb.Open(t, url), rawDB(t, url)
 }
 
