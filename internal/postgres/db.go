@@ -27,7 +27,7 @@ type Config struct {
 
 // DB is the application's handle on the database.
 type DB struct {
-	db *sqlx.DB
+	db *pool
 }
 
 // Open connects to PostgreSQL and checks the connection.
@@ -51,8 +51,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	register(db)
-	return &DB{db: db}, nil
+	return &DB{db: newPool(db)}, nil
 }
 
 // withRuntimeParams adds server settings to the connection URL; lib/pq
@@ -84,17 +83,14 @@ func withRuntimeParams(rawURL string, timeout time.Duration) (string, error) {
 }
 
 // Close closes the pool.
-func (d *DB) Close() error {
-	unregister(d.db)
-	return d.db.Close()
-}
+func (d *DB) Close() error { return d.db.Close() }
 
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
 // Migrate applies every pending migration.
 func (d *DB) Migrate(ctx context.Context) error {
-	provider, err := goose.NewProvider(goose.DialectPostgres, d.db.DB, migrations.FS)
+	provider, err := goose.NewProvider(goose.DialectPostgres, d.db.DB.DB, migrations.FS)
 	if err != nil {
 		return err
 	}
@@ -123,7 +119,7 @@ func count(ctx context.Context) {
 	}
 }
 
-// queryer is what both *sqlx.DB and *sqlx.Tx offer.
+// queryer is what both the pool and *sqlx.Tx offer.
 type queryer interface {
 	sqlx.ExtContext
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
@@ -132,8 +128,8 @@ type queryer interface {
 
 func sel(ctx context.Context, q queryer, dest any, query string, args ...any) error {
 	count(ctx)
-	if db, ok := q.(*sqlx.DB); ok {
-		if st := prepared(ctx, db, query); st != nil {
+	if p, ok := q.(*pool); ok {
+		if st := p.prepared(ctx, query); st != nil {
 			return st.SelectContext(ctx, dest, args...)
 		}
 	}
@@ -142,8 +138,8 @@ func sel(ctx context.Context, q queryer, dest any, query string, args ...any) er
 
 func get(ctx context.Context, q queryer, dest any, query string, args ...any) error {
 	count(ctx)
-	if db, ok := q.(*sqlx.DB); ok {
-		if st := prepared(ctx, db, query); st != nil {
+	if p, ok := q.(*pool); ok {
+		if st := p.prepared(ctx, query); st != nil {
 			return st.GetContext(ctx, dest, args...)
 		}
 	}

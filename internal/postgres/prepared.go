@@ -21,55 +21,47 @@ import (
 // bound a statement runs unprepared.
 const maxPrepared = 1000
 
-type stmtCache struct {
-	mu sync.RWMutex
-	m  map[string]*sqlx.Stmt
+// pool is the connection pool of a DB with its prepared statements.
+type pool struct {
+	*sqlx.DB
+
+	mu    sync.RWMutex
+	stmts map[string]*sqlx.Stmt
 }
 
-// caches holds the statement cache of each pool that Open made.
-var caches sync.Map // *sqlx.DB -> *stmtCache
+func newPool(db *sqlx.DB) *pool { return &pool{DB: db, stmts: map[string]*sqlx.Stmt{}} }
 
-// prepared returns the prepared statement for query on db, preparing it if
-// need be, or nil when db has no cache, the cache is full or the statement
-// cannot be prepared (the caller then runs it unprepared, which reports
-// any error in it).
-func prepared(ctx context.Context, db *sqlx.DB, query string) *sqlx.Stmt {
-	v, ok := caches.Load(db)
-	if !ok {
-		return nil
-	}
-	c := v.(*stmtCache)
-	c.mu.RLock()
-	st := c.m[query]
-	c.mu.RUnlock()
+// prepared returns the prepared statement for query, preparing it if need
+// be, or nil when the cache is full, closed or the statement cannot be
+// prepared (the caller then runs it unprepared, which reports any error
+// in it).
+func (p *pool) prepared(ctx context.Context, query string) *sqlx.Stmt {
+	p.mu.RLock()
+	st := p.stmts[query]
+	p.mu.RUnlock()
 	if st != nil {
 		return st
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st = c.m[query]; st != nil || len(c.m) >= maxPrepared {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if st = p.stmts[query]; st != nil || p.stmts == nil || len(p.stmts) >= maxPrepared {
 		return st
 	}
-	st, err := db.PreparexContext(ctx, query)
+	st, err := p.PreparexContext(ctx, query)
 	if err != nil {
 		return nil
 	}
-	c.m[query] = st
+	p.stmts[query] = st
 	return st
 }
 
-func register(db *sqlx.DB) { caches.Store(db, &stmtCache{m: map[string]*sqlx.Stmt{}}) }
-
-func unregister(db *sqlx.DB) {
-	v, ok := caches.LoadAndDelete(db)
-	if !ok {
-		return
-	}
-	c := v.(*stmtCache)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.m {
+// Close closes the prepared statements, then the pool.
+func (p *pool) Close() error {
+	p.mu.Lock()
+	for _, st := range p.stmts {
 		st.Close()
 	}
-	c.m = nil
+	p.stmts = nil
+	p.mu.Unlock()
+	return p.DB.Close()
 }
