@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"encoding/csv"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -28,6 +29,41 @@ func cell(s string) string {
 	return s
 }
 
+// writeCSV streams a CSV download named filename: a UTF-8 BOM, the
+// header row, then every record that export writes with write, flushed to
+// the client every thousand. Once the header is sent an error can only cut
+// the file short, which the client sees as a broken download; it is logged
+// unless the client went away.
+func writeCSV(w http.ResponseWriter, r *http.Request, logger *slog.Logger, filename string, header []string,
+	export func(write func(record []string) error) error) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	w.Write([]byte(utf8BOM))
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // what spreadsheets expect
+	cw.Write(header)
+	n := 0
+	err := export(func(record []string) error {
+		cw.Write(record)
+		if n++; n%1000 == 0 {
+			cw.Flush()
+		}
+		return cw.Error()
+	})
+	cw.Flush()
+	if err != nil {
+		if !errors.Is(err, r.Context().Err()) {
+			logger.ErrorContext(r.Context(), "export "+filename, "rows", strconv.Itoa(n), "err", err)
+		}
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// procedureHeaders are the columns of thu-tuc-hanh-chinh.csv, in
+// Vietnamese.
+var procedureHeaders = []string{"Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện", "Loại thủ tục", "Đối tượng thực hiện",
+	"Cơ quan thực hiện", "Nộp trực tuyến", "Tình trạng", "Quyết định công bố", "Căn cứ pháp lý", "Đường dẫn"}
+
 // exportProcedures streams the procedures matching ?filter= (the JSON of
 // a GraphQL ProcedureFilter) as CSV with Vietnamese headers, in code order.
 func exportProcedures(db *postgres.DB, logger *slog.Logger) http.HandlerFunc {
@@ -37,36 +73,24 @@ func exportProcedures(db *postgres.DB, logger *slog.Logger) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, errs.Code(err), err.Error())
 			return
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="thu-tuc-hanh-chinh.csv"`)
-		w.Write([]byte(utf8BOM))
-		cw := csv.NewWriter(w)
-		cw.UseCRLF = true // what spreadsheets expect
-		cw.Write([]string{"Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện", "Loại thủ tục", "Đối tượng thực hiện",
-			"Cơ quan thực hiện", "Nộp trực tuyến", "Tình trạng", "Quyết định công bố", "Căn cứ pháp lý", "Đường dẫn"})
-		n := 0
-		err = db.ExportProcedures(r.Context(), f, func(p postgres.ProcedureExportRow) error {
-			online, status := "Không", "Còn hiệu lực"
-			if p.OnlineAvailable {
-				online = "Có"
-			}
-			if p.Status == "ABOLISHED" {
-				status = "Đã bãi bỏ"
-			}
-			cw.Write([]string{cell(p.Code), cell(p.Name), cell(p.Sector), cell(p.Levels), cell(p.Type),
-				cell(strings.Join(p.Audiences, ", ")), cell(p.Agencies), online, status, cell(p.DecisionNumber),
-				cell(p.LegalDocuments), cell(p.SourceURL)})
-			if n++; n%1000 == 0 {
-				cw.Flush()
-			}
-			return cw.Error()
+		writeCSV(w, r, logger, "thu-tuc-hanh-chinh.csv", procedureHeaders, func(write func([]string) error) error {
+			return db.ExportProcedures(r.Context(), f, func(p postgres.ProcedureExportRow) error {
+				return write(procedureRecord(p))
+			})
 		})
-		cw.Flush()
-		if err != nil {
-			// The header is sent; all we can do is log and cut the file
-			// short, which the client sees as a broken download.
-			logger.ErrorContext(r.Context(), "export procedures", "rows", strconv.Itoa(n), "err", err)
-			panic(http.ErrAbortHandler)
-		}
 	}
+}
+
+// procedureRecord is one line of thu-tuc-hanh-chinh.csv.
+func procedureRecord(p postgres.ProcedureExportRow) []string {
+	online, status := "Không", "Còn hiệu lực"
+	if p.OnlineAvailable {
+		online = "Có"
+	}
+	if p.Status == "ABOLISHED" {
+		status = "Đã bãi bỏ"
+	}
+	return []string{cell(p.Code), cell(p.Name), cell(p.Sector), cell(p.Levels), cell(p.Type),
+		cell(strings.Join(p.Audiences, ", ")), cell(p.Agencies), online, status, cell(p.DecisionNumber),
+		cell(p.LegalDocuments), cell(p.SourceURL)}
 }

@@ -1,8 +1,6 @@
 package httpserver
 
 import (
-	"encoding/csv"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,29 +48,11 @@ func exportProposals(cfg Config) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, errs.Code(err), err.Error())
 			return
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="phuong-an-don-gian-hoa.csv"`)
-		w.Write([]byte(utf8BOM))
-		cw := csv.NewWriter(w)
-		cw.UseCRLF = true
-		cw.Write(proposalHeaders)
-		n := 0
-		err = cfg.DB.ExportProposals(ctx, proposal.VisibilityOf(a), f, func(p postgres.ProposalExportRow) error {
-			cw.Write(proposalRecord(p))
-			if n++; n%1000 == 0 {
-				cw.Flush()
-			}
-			return cw.Error()
+		writeCSV(w, r, cfg.Logger, "phuong-an-don-gian-hoa.csv", proposalHeaders, func(write func([]string) error) error {
+			return cfg.DB.ExportProposals(ctx, proposal.VisibilityOf(a), f, func(p postgres.ProposalExportRow) error {
+				return write(proposalRecord(p))
+			})
 		})
-		cw.Flush()
-		if err != nil {
-			// The header is sent: cut the file short, which the client
-			// sees as a broken download, and log why.
-			if !errors.Is(err, r.Context().Err()) {
-				cfg.Logger.ErrorContext(r.Context(), "export proposals", "rows", strconv.Itoa(n), "err", err)
-			}
-			panic(http.ErrAbortHandler)
-		}
 	}
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/lib/pq"
@@ -13,6 +14,29 @@ import (
 // keyset batches keeps memory flat and every statement short, however
 // large the export and however slow the client.
 const exportBatch = 1000
+
+// exportRows calls fn with every row that read returns, batch after batch:
+// read gets the last row of the batch before (nil for the first) and
+// returns at most exportBatch rows after it, in its keyset order. A short
+// batch is the last.
+func exportRows[R any](read func(last *R) ([]R, error), fn func(R) error) error {
+	var last *R
+	for {
+		rows, err := read(last)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(rows) < exportBatch {
+			return nil
+		}
+		last = &rows[len(rows)-1]
+	}
+}
 
 // ProcedureExportRow is a procedure flattened for a spreadsheet.
 type ProcedureExportRow struct {
@@ -33,10 +57,11 @@ type ProcedureExportRow struct {
 
 // ExportProcedures calls fn with every procedure matching f, by code.
 func (d *DB) ExportProcedures(ctx context.Context, f catalog.ProcedureFilter, fn func(ProcedureExportRow) error) error {
-	afterCode, afterID := "", int64(0)
-	for {
+	return exportRows(func(last *ProcedureExportRow) ([]ProcedureExportRow, error) {
 		w := procedureWhere(f)
-		w.add(`(p.code, p.id) > (%s, %s)`, afterCode, afterID)
+		if last != nil {
+			w.add(`(p.code, p.id) > (%s, %s)`, last.Code, last.ID)
+		}
 		var rows []ProcedureExportRow
 		err := sel(ctx, d.db, &rows, `
 			SELECT p.id, p.code, p.name, coalesce(s.name, '') AS sector, p.procedure_type, p.audiences,
@@ -51,17 +76,8 @@ func (d *DB) ExportProcedures(ctx context.Context, f catalog.ProcedureFilter, fn
 			`+w.sql()+`
 			ORDER BY p.code, p.id LIMIT `+strconv.Itoa(exportBatch), w.args...)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("procedures: export: %w", err)
 		}
-		for _, r := range rows {
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		if len(rows) < exportBatch {
-			return nil
-		}
-		last := rows[len(rows)-1]
-		afterCode, afterID = last.Code, last.ID
-	}
+		return rows, nil
+	}, fn)
 }

@@ -3,10 +3,10 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 
@@ -46,39 +46,33 @@ type ProposalExportRow struct {
 func (d *DB) ExportProposals(ctx context.Context, v proposal.Visibility, f proposal.Filter, fn func(ProposalExportRow) error) error {
 	tx, err := d.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
-		return err
+		return fmt.Errorf("proposals: export: begin: %w", err)
 	}
 	defer tx.Rollback()
-	after := int64(0)
-	for {
-		rows, err := exportProposalBatch(ctx, tx, v, f, after)
-		if err != nil {
-			return err
+	err = exportRows(func(last *ProposalExportRow) ([]ProposalExportRow, error) {
+		w := proposalWhere(v, f)
+		if last != nil {
+			w.add(`pr.id > %s`, last.ID)
 		}
-		for _, r := range rows {
-			if err := fn(r); err != nil {
-				return err
-			}
+		var rows []ProposalExportRow
+		if err := sel(ctx, tx, &rows, exportProposalsSQL+w.sql()+`
+			ORDER BY pr.id LIMIT `+strconv.Itoa(exportBatch), w.args...); err != nil {
+			return nil, fmt.Errorf("proposals: export: %w", err)
 		}
-		if len(rows) < exportBatch {
-			return tx.Commit()
-		}
-		after = rows[len(rows)-1].ID
+		return rows, nil
+	}, fn)
+	if err != nil {
+		return err
 	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("proposals: export: commit: %w", err)
+	}
+	return nil
 }
 
-func exportProposalBatch(ctx context.Context, tx *sqlx.Tx, v proposal.Visibility, f proposal.Filter, after int64) ([]ProposalExportRow, error) {
-	text, args := exportProposalsSQL(v, f, after)
-	var rows []ProposalExportRow
-	err := sel(ctx, tx, &rows, text, args...)
-	return rows, err
-}
-
-// exportProposalsSQL reads the batch of proposals after id after.
-func exportProposalsSQL(v proposal.Visibility, f proposal.Filter, after int64) (string, []any) {
-	w := proposalWhere(v, f)
-	w.add(`pr.id > %s`, after)
-	return `
+// exportProposalsSQL reads proposals for the export, up to the WHERE
+// clause.
+const exportProposalsSQL = `
 		SELECT pr.id, pr.title, p.code AS procedure_code, p.name AS procedure_name, coalesce(s.name, '') AS sector,
 			pu.name AS proposing_unit, al.name AS proposing_level, coalesce(ru.name, '') AS reviewing_unit,
 			pr.status, pr.kinds, pr.before_processing_days, pr.after_processing_days,
@@ -91,6 +85,4 @@ func exportProposalsSQL(v proposal.Visibility, f proposal.Filter, after int64) (
 		JOIN administrative_units pu ON pu.id = pr.proposing_unit_id
 		JOIN authority_levels al ON al.code = pu.level_code
 		LEFT JOIN administrative_units ru ON ru.id = pr.reviewing_unit_id
-		` + w.sql() + `
-		ORDER BY pr.id LIMIT ` + strconv.Itoa(exportBatch), w.args
-}
+		`
