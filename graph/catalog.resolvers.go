@@ -54,7 +54,7 @@ func (r *administrativeUnitResolver) Successor(ctx context.Context, obj *catalog
 }
 
 // Procedures is the resolver for the procedures field.
-func (r *administrativeUnitResolver) Procedures(ctx context.Context, obj *catalog.Unit, first *int, after *string, last *int, before *string) (model.ProcedureConnection, error) {
+func (r *administrativeUnitResolver) Procedures(ctx context.Context, obj *catalog.Unit, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error) {
 	f := catalog.ProcedureFilter{UnitID: &obj.ID}
 	return r.procedureConnection(ctx, f, catalog.DefaultOrder(f), pageArgs(first, after, last, before))
 }
@@ -120,7 +120,7 @@ func (r *legalDocumentResolver) ReviewOutcome(ctx context.Context, obj *catalog.
 }
 
 // Procedures is the resolver for the procedures field.
-func (r *legalDocumentResolver) Procedures(ctx context.Context, obj *catalog.LegalDocument, first *int, after *string, last *int, before *string) (model.ProcedureConnection, error) {
+func (r *legalDocumentResolver) Procedures(ctx context.Context, obj *catalog.LegalDocument, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error) {
 	f := catalog.ProcedureFilter{LegalDocumentID: &obj.ID}
 	return r.procedureConnection(ctx, f, catalog.DefaultOrder(f), pageArgs(first, after, last, before))
 }
@@ -171,7 +171,7 @@ func (r *procedureResolver) LegalDocuments(ctx context.Context, obj *catalog.Pro
 }
 
 // Procedures is the resolver for the procedures field.
-func (r *queryResolver) Procedures(ctx context.Context, filter *model.ProcedureFilter, orderBy *model.ProcedureOrder, first *int, after *string, last *int, before *string) (model.ProcedureConnection, error) {
+func (r *queryResolver) Procedures(ctx context.Context, filter *model.ProcedureFilter, orderBy *model.ProcedureOrder, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error) {
 	f, err := procedureFilter(filter)
 	if err != nil {
 		return model.ProcedureConnection{}, err
@@ -208,7 +208,7 @@ func (r *queryResolver) Sectors(ctx context.Context) ([]catalog.Sector, error) {
 }
 
 // AdministrativeUnits is the resolver for the administrativeUnits field.
-func (r *queryResolver) AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.AdministrativeUnitConnection, error) {
+func (r *queryResolver) AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.Unit], error) {
 	var f catalog.UnitFilter
 	if filter != nil {
 		f.Search = str(filter.Search)
@@ -222,18 +222,16 @@ func (r *queryResolver) AdministrativeUnits(ctx context.Context, filter *model.A
 		f.ValidOn = filter.ValidOn
 	}
 	p, err := r.Store.ListUnits(ctx, f, pageArgs(first, after, last, before))
-	units := make([]catalog.Unit, len(p.Edges))
-	for i, e := range p.Edges {
-		units[i] = e.Node
+	if err != nil {
+		return model.AdministrativeUnitConnection{}, err
 	}
-	loadersFrom(ctx).listedUnits(units)
-	return model.AdministrativeUnitConnection{Page: p, Count: func(ctx context.Context) (int, error) {
+	return connection(ctx, p, (*Loaders).listedUnits, func(ctx context.Context) (int, error) {
 		return r.Store.CountUnits(ctx, f)
-	}}, err
+	}), nil
 }
 
 // LegalDocuments is the resolver for the legalDocuments field.
-func (r *queryResolver) LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.LegalDocumentConnection, error) {
+func (r *queryResolver) LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.LegalDocument], error) {
 	var f catalog.LegalDocumentFilter
 	if filter != nil {
 		f.Search = str(filter.Search)
@@ -243,9 +241,12 @@ func (r *queryResolver) LegalDocuments(ctx context.Context, filter *model.LegalD
 		f.Validity = (*string)(filter.Validity)
 	}
 	p, err := r.Store.ListLegalDocuments(ctx, f, pageArgs(first, after, last, before))
-	return model.LegalDocumentConnection{Page: p, Count: func(ctx context.Context) (int, error) {
+	if err != nil {
+		return model.LegalDocumentConnection{}, err
+	}
+	return connection(ctx, p, nothingToBatch, func(ctx context.Context) (int, error) {
 		return r.Store.CountLegalDocuments(ctx, f)
-	}}, err
+	}), nil
 }
 
 // CatalogStats is the resolver for the catalogStats field.

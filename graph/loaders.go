@@ -8,40 +8,8 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"tthc/internal/catalog"
-	"tthc/internal/page"
 	"tthc/internal/proposal"
-	"tthc/internal/report"
 )
-
-// Store is what the resolvers read from; internal/postgres implements it.
-type Store interface {
-	ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error)
-	CountProcedures(ctx context.Context, f catalog.ProcedureFilter) (int, error)
-	ProcedureByCode(ctx context.Context, code string, texts catalog.TextFields) (catalog.Procedure, error)
-	ProceduresByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
-	ProcedureSummariesByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
-	ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error)
-	DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Document, error)
-	AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.ProcedureAgency, error)
-	LegalDocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LegalDocument, error)
-	AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error)
-	Sectors(ctx context.Context, ids []int64) ([]catalog.Sector, error)
-	SectorProcedureCounts(ctx context.Context, ids []int64) (map[int64]int, error)
-	AgenciesByIDs(ctx context.Context, ids []int64) ([]catalog.Agency, error)
-	UnitsByIDs(ctx context.Context, ids []int64) ([]catalog.Unit, error)
-	UnitChildren(ctx context.Context, parentIDs []int64) (map[int64][]catalog.Unit, error)
-	ListUnits(ctx context.Context, f catalog.UnitFilter, args page.Args) (page.Page[catalog.Unit], error)
-	CountUnits(ctx context.Context, f catalog.UnitFilter) (int, error)
-	LegalDocumentsByIDs(ctx context.Context, ids []int64) ([]catalog.LegalDocument, error)
-	ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter, args page.Args) (page.Page[catalog.LegalDocument], error)
-	CountLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter) (int, error)
-	CatalogStats(ctx context.Context, f catalog.ProcedureFilter, dim catalog.Dimension) ([]catalog.StatBucket, error)
-	DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension, o report.DossierOrder, first *int) ([]report.DossierBucket, error)
-	LegalDocumentStats(ctx context.Context, f catalog.LegalDocumentFilter, by []report.Dimension) ([]report.LegalDocumentBucket, error)
-	ProposalStore // proposal.go
-	AdminStore    // admin.go
-	ReportStore   // report.go
-}
 
 // Loaders batch the reads of one request: every procedure on a page asks
 // for its channels, and one statement answers them all.

@@ -151,14 +151,10 @@ func (r *Resolver) proposalConnection(ctx context.Context, f proposal.Filter, o 
 	if err != nil {
 		return nil, err
 	}
-	proposals := make([]proposal.Proposal, len(p.Edges))
-	for i, e := range p.Edges {
-		proposals[i] = e.Node
-	}
-	loadersFrom(ctx).listedProposals(proposals)
-	return &model.ProposalConnection{Page: p, Count: func(ctx context.Context) (int, error) {
+	c := connection(ctx, p, (*Loaders).listedProposals, func(ctx context.Context) (int, error) {
 		return r.Store.CountProposals(ctx, v, f)
-	}}, nil
+	})
+	return &c, nil
 }
 
 // proposalProcedure loads the procedure of a proposal, with the

@@ -111,7 +111,7 @@ func (r *mutationResolver) WithdrawProposal(ctx context.Context, input model.Pro
 }
 
 // Proposals is the resolver for the proposals field.
-func (r *procedureResolver) Proposals(ctx context.Context, obj *catalog.Procedure, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.ProposalConnection, error) {
+func (r *procedureResolver) Proposals(ctx context.Context, obj *catalog.Procedure, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.Connection[proposal.Proposal], error) {
 	f, err := proposalFilter(filter)
 	if err != nil {
 		return nil, err
@@ -198,7 +198,7 @@ func (r *proposalEventResolver) ActorUnit(ctx context.Context, obj *proposal.Eve
 }
 
 // Proposals is the resolver for the proposals field.
-func (r *queryResolver) Proposals(ctx context.Context, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.ProposalConnection, error) {
+func (r *queryResolver) Proposals(ctx context.Context, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.Connection[proposal.Proposal], error) {
 	f, err := proposalFilter(filter)
 	if err != nil {
 		return nil, err

@@ -19,6 +19,9 @@ import (
 // ReportStore is what the reporting resolvers need besides the catalog's
 // statistics; internal/postgres implements it.
 type ReportStore interface {
+	CatalogStats(ctx context.Context, f catalog.ProcedureFilter, dim catalog.Dimension) ([]catalog.StatBucket, error)
+	DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension, o report.DossierOrder, first *int) ([]report.DossierBucket, error)
+	LegalDocumentStats(ctx context.Context, f catalog.LegalDocumentFilter, by []report.Dimension) ([]report.LegalDocumentBucket, error)
 	ProposalStats(ctx context.Context, v proposal.Visibility, q report.ProposalStatsQuery) (report.ProposalStats, error)
 	ReformProgress(ctx context.Context, unit *int64, year int) (report.ReformProgress, error)
 	ReformTargets(ctx context.Context, year *int) ([]report.ReformTarget, error)

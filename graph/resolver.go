@@ -98,15 +98,7 @@ func (r *Resolver) procedureConnection(ctx context.Context, f catalog.ProcedureF
 	if err != nil {
 		return model.ProcedureConnection{}, err
 	}
-	procedures := make([]catalog.Procedure, len(p.Edges))
-	for i, e := range p.Edges {
-		procedures[i] = e.Node
-	}
-	loadersFrom(ctx).listedProcedures(procedures)
-	return model.ProcedureConnection{Page: p, Count: func(ctx context.Context) (int, error) {
-		if p.Total != nil {
-			return *p.Total, nil
-		}
+	return connection(ctx, p, (*Loaders).listedProcedures, func(ctx context.Context) (int, error) {
 		return r.Store.CountProcedures(ctx, f)
-	}}, nil
+	}), nil
 }

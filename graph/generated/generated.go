@@ -498,7 +498,7 @@ type AdministrativeUnitResolver interface {
 	Children(ctx context.Context, obj *catalog.Unit) ([]catalog.Unit, error)
 
 	Successor(ctx context.Context, obj *catalog.Unit) (*catalog.Unit, error)
-	Procedures(ctx context.Context, obj *catalog.Unit, first *int, after *string, last *int, before *string) (model.ProcedureConnection, error)
+	Procedures(ctx context.Context, obj *catalog.Unit, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error)
 }
 type AgencyResolver interface {
 	ID(ctx context.Context, obj *catalog.Agency) (string, error)
@@ -535,7 +535,7 @@ type LegalDocumentResolver interface {
 
 	Validity(ctx context.Context, obj *catalog.LegalDocument) (*model.LegalValidity, error)
 	ReviewOutcome(ctx context.Context, obj *catalog.LegalDocument) (*model.ReviewOutcome, error)
-	Procedures(ctx context.Context, obj *catalog.LegalDocument, first *int, after *string, last *int, before *string) (model.ProcedureConnection, error)
+	Procedures(ctx context.Context, obj *catalog.LegalDocument, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error)
 }
 type MutationResolver interface {
 	CreateProposal(ctx context.Context, input model.CreateProposalInput) (*model.CreateProposalPayload, error)
@@ -568,7 +568,7 @@ type ProcedureResolver interface {
 
 	LegalDocuments(ctx context.Context, obj *catalog.Procedure) ([]catalog.LegalDocument, error)
 
-	Proposals(ctx context.Context, obj *catalog.Procedure, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.ProposalConnection, error)
+	Proposals(ctx context.Context, obj *catalog.Procedure, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.Connection[proposal.Proposal], error)
 }
 type ProposalResolver interface {
 	ID(ctx context.Context, obj *proposal.Proposal) (string, error)
@@ -591,14 +591,14 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Viewer(ctx context.Context) (*auth.Actor, error)
-	Procedures(ctx context.Context, filter *model.ProcedureFilter, orderBy *model.ProcedureOrder, first *int, after *string, last *int, before *string) (model.ProcedureConnection, error)
+	Procedures(ctx context.Context, filter *model.ProcedureFilter, orderBy *model.ProcedureOrder, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error)
 	Procedure(ctx context.Context, code string) (*catalog.Procedure, error)
 	AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error)
 	Sectors(ctx context.Context) ([]catalog.Sector, error)
-	AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.AdministrativeUnitConnection, error)
-	LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.LegalDocumentConnection, error)
+	AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.Unit], error)
+	LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.LegalDocument], error)
 	CatalogStats(ctx context.Context, filter *model.ProcedureFilter, groupBy catalog.Dimension) ([]catalog.StatBucket, error)
-	Proposals(ctx context.Context, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.ProposalConnection, error)
+	Proposals(ctx context.Context, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.Connection[proposal.Proposal], error)
 	Proposal(ctx context.Context, id string) (*proposal.Proposal, error)
 	DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension, orderBy *model.DossierStatsOrder, first *int) ([]report.DossierBucket, error)
 	LegalDocumentStats(ctx context.Context, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) ([]report.LegalDocumentBucket, error)
@@ -5930,8 +5930,8 @@ func (ec *executionContext) _AdministrativeUnit_procedures(ctx context.Context, 
 			return ec.Resolvers.AdministrativeUnit().Procedures(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ProcedureConnection) graphql.Marshaler {
-			return ec.marshalNProcedureConnection2tthcᚋgraphᚋmodelᚐProcedureConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Connection[catalog.Procedure]) graphql.Marshaler {
+			return ec.marshalNProcedureConnection2tthcᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5984,7 +5984,7 @@ func (ec *executionContext) fieldContext_AdministrativeUnit_isCentralReviewer(_ 
 	return graphql.NewScalarFieldContext("AdministrativeUnit", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _AdministrativeUnitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AdministrativeUnitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.Unit]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5996,8 +5996,8 @@ func (ec *executionContext) _AdministrativeUnitConnection_edges(ctx context.Cont
 			return obj.Edges(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.AdministrativeUnitEdge) graphql.Marshaler {
-			return ec.marshalNAdministrativeUnitEdge2ᚕtthcᚋgraphᚋmodelᚐAdministrativeUnitEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edge[catalog.Unit]) graphql.Marshaler {
+			return ec.marshalNAdministrativeUnitEdge2ᚕtthcᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6016,7 +6016,7 @@ func (ec *executionContext) fieldContext_AdministrativeUnitConnection_edges(_ co
 	return fc, nil
 }
 
-func (ec *executionContext) _AdministrativeUnitConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AdministrativeUnitConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.Unit]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6048,7 +6048,7 @@ func (ec *executionContext) fieldContext_AdministrativeUnitConnection_nodes(_ co
 	return fc, nil
 }
 
-func (ec *executionContext) _AdministrativeUnitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AdministrativeUnitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.Unit]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6080,7 +6080,7 @@ func (ec *executionContext) fieldContext_AdministrativeUnitConnection_pageInfo(_
 	return fc, nil
 }
 
-func (ec *executionContext) _AdministrativeUnitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AdministrativeUnitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.Unit]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6103,7 +6103,7 @@ func (ec *executionContext) fieldContext_AdministrativeUnitConnection_totalCount
 	return graphql.NewScalarFieldContext("AdministrativeUnitConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _AdministrativeUnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AdministrativeUnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[catalog.Unit]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6126,7 +6126,7 @@ func (ec *executionContext) fieldContext_AdministrativeUnitEdge_cursor(_ context
 	return graphql.NewScalarFieldContext("AdministrativeUnitEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _AdministrativeUnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AdministrativeUnitEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AdministrativeUnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[catalog.Unit]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7701,8 +7701,8 @@ func (ec *executionContext) _LegalDocument_procedures(ctx context.Context, field
 			return ec.Resolvers.LegalDocument().Procedures(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ProcedureConnection) graphql.Marshaler {
-			return ec.marshalNProcedureConnection2tthcᚋgraphᚋmodelᚐProcedureConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Connection[catalog.Procedure]) graphql.Marshaler {
+			return ec.marshalNProcedureConnection2tthcᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7787,7 +7787,7 @@ func (ec *executionContext) fieldContext_LegalDocumentBucket_count(_ context.Con
 	return graphql.NewScalarFieldContext("LegalDocumentBucket", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LegalDocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _LegalDocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.LegalDocument]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7799,8 +7799,8 @@ func (ec *executionContext) _LegalDocumentConnection_edges(ctx context.Context, 
 			return obj.Edges(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.LegalDocumentEdge) graphql.Marshaler {
-			return ec.marshalNLegalDocumentEdge2ᚕtthcᚋgraphᚋmodelᚐLegalDocumentEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edge[catalog.LegalDocument]) graphql.Marshaler {
+			return ec.marshalNLegalDocumentEdge2ᚕtthcᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7819,7 +7819,7 @@ func (ec *executionContext) fieldContext_LegalDocumentConnection_edges(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _LegalDocumentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _LegalDocumentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.LegalDocument]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7851,7 +7851,7 @@ func (ec *executionContext) fieldContext_LegalDocumentConnection_nodes(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _LegalDocumentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _LegalDocumentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.LegalDocument]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7883,7 +7883,7 @@ func (ec *executionContext) fieldContext_LegalDocumentConnection_pageInfo(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _LegalDocumentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _LegalDocumentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.LegalDocument]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7906,7 +7906,7 @@ func (ec *executionContext) fieldContext_LegalDocumentConnection_totalCount(_ co
 	return graphql.NewScalarFieldContext("LegalDocumentConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _LegalDocumentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _LegalDocumentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[catalog.LegalDocument]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7929,7 +7929,7 @@ func (ec *executionContext) fieldContext_LegalDocumentEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("LegalDocumentEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _LegalDocumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LegalDocumentEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _LegalDocumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[catalog.LegalDocument]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9745,11 +9745,11 @@ func (ec *executionContext) _Procedure_proposals(ctx context.Context, field grap
 			directive1 := func(ctx context.Context) (any, error) {
 				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER", "ANALYST"})
 				if err != nil {
-					var zeroVal *model.ProposalConnection
+					var zeroVal *model.Connection[proposal.Proposal]
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.ProposalConnection
+					var zeroVal *model.Connection[proposal.Proposal]
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, obj, directive0, requires)
@@ -9758,8 +9758,8 @@ func (ec *executionContext) _Procedure_proposals(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalConnection) graphql.Marshaler {
-			return ec.marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐProposalConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[proposal.Proposal]) graphql.Marshaler {
+			return ec.marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9844,7 +9844,7 @@ func (ec *executionContext) fieldContext_ProcedureAgency_agency(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ProcedureConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProcedureConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.Procedure]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9856,8 +9856,8 @@ func (ec *executionContext) _ProcedureConnection_edges(ctx context.Context, fiel
 			return obj.Edges(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ProcedureEdge) graphql.Marshaler {
-			return ec.marshalNProcedureEdge2ᚕtthcᚋgraphᚋmodelᚐProcedureEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edge[catalog.Procedure]) graphql.Marshaler {
+			return ec.marshalNProcedureEdge2ᚕtthcᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9876,7 +9876,7 @@ func (ec *executionContext) fieldContext_ProcedureConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ProcedureConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProcedureConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.Procedure]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9908,7 +9908,7 @@ func (ec *executionContext) fieldContext_ProcedureConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ProcedureConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProcedureConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.Procedure]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9940,7 +9940,7 @@ func (ec *executionContext) fieldContext_ProcedureConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _ProcedureConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProcedureConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[catalog.Procedure]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9963,7 +9963,7 @@ func (ec *executionContext) fieldContext_ProcedureConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("ProcedureConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _ProcedureEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProcedureEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[catalog.Procedure]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9986,7 +9986,7 @@ func (ec *executionContext) fieldContext_ProcedureEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("ProcedureEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProcedureEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProcedureEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[catalog.Procedure]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10770,7 +10770,7 @@ func (ec *executionContext) fieldContext_Proposal_events(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _ProposalConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProposalConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProposalConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[proposal.Proposal]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10782,8 +10782,8 @@ func (ec *executionContext) _ProposalConnection_edges(ctx context.Context, field
 			return obj.Edges(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ProposalEdge) graphql.Marshaler {
-			return ec.marshalNProposalEdge2ᚕtthcᚋgraphᚋmodelᚐProposalEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edge[proposal.Proposal]) graphql.Marshaler {
+			return ec.marshalNProposalEdge2ᚕtthcᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10802,7 +10802,7 @@ func (ec *executionContext) fieldContext_ProposalConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ProposalConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProposalConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProposalConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[proposal.Proposal]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10834,7 +10834,7 @@ func (ec *executionContext) fieldContext_ProposalConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ProposalConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProposalConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProposalConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[proposal.Proposal]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10866,7 +10866,7 @@ func (ec *executionContext) fieldContext_ProposalConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _ProposalConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProposalConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProposalConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[proposal.Proposal]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10889,7 +10889,7 @@ func (ec *executionContext) fieldContext_ProposalConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("ProposalConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _ProposalEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProposalEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProposalEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[proposal.Proposal]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10912,7 +10912,7 @@ func (ec *executionContext) fieldContext_ProposalEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("ProposalEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProposalEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProposalEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProposalEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[proposal.Proposal]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11825,8 +11825,8 @@ func (ec *executionContext) _Query_procedures(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Procedures(ctx, fc.Args["filter"].(*model.ProcedureFilter), fc.Args["orderBy"].(*model.ProcedureOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ProcedureConnection) graphql.Marshaler {
-			return ec.marshalNProcedureConnection2tthcᚋgraphᚋmodelᚐProcedureConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Connection[catalog.Procedure]) graphql.Marshaler {
+			return ec.marshalNProcedureConnection2tthcᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11977,8 +11977,8 @@ func (ec *executionContext) _Query_administrativeUnits(ctx context.Context, fiel
 			return ec.Resolvers.Query().AdministrativeUnits(ctx, fc.Args["filter"].(*model.AdministrativeUnitFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AdministrativeUnitConnection) graphql.Marshaler {
-			return ec.marshalNAdministrativeUnitConnection2tthcᚋgraphᚋmodelᚐAdministrativeUnitConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Connection[catalog.Unit]) graphql.Marshaler {
+			return ec.marshalNAdministrativeUnitConnection2tthcᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12021,8 +12021,8 @@ func (ec *executionContext) _Query_legalDocuments(ctx context.Context, field gra
 			return ec.Resolvers.Query().LegalDocuments(ctx, fc.Args["filter"].(*model.LegalDocumentFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.LegalDocumentConnection) graphql.Marshaler {
-			return ec.marshalNLegalDocumentConnection2tthcᚋgraphᚋmodelᚐLegalDocumentConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Connection[catalog.LegalDocument]) graphql.Marshaler {
+			return ec.marshalNLegalDocumentConnection2tthcᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12114,11 +12114,11 @@ func (ec *executionContext) _Query_proposals(ctx context.Context, field graphql.
 			directive1 := func(ctx context.Context) (any, error) {
 				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER", "ANALYST"})
 				if err != nil {
-					var zeroVal *model.ProposalConnection
+					var zeroVal *model.Connection[proposal.Proposal]
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.ProposalConnection
+					var zeroVal *model.Connection[proposal.Proposal]
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, requires)
@@ -12127,8 +12127,8 @@ func (ec *executionContext) _Query_proposals(ctx context.Context, field graphql.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalConnection) graphql.Marshaler {
-			return ec.marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐProposalConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[proposal.Proposal]) graphql.Marshaler {
+			return ec.marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17445,7 +17445,7 @@ func (ec *executionContext) _AdministrativeUnit(ctx context.Context, sel ast.Sel
 
 var administrativeUnitConnectionImplementors = []string{"AdministrativeUnitConnection"}
 
-func (ec *executionContext) _AdministrativeUnitConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AdministrativeUnitConnection) graphql.Marshaler {
+func (ec *executionContext) _AdministrativeUnitConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[catalog.Unit]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, administrativeUnitConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17494,7 +17494,7 @@ func (ec *executionContext) _AdministrativeUnitConnection(ctx context.Context, s
 
 var administrativeUnitEdgeImplementors = []string{"AdministrativeUnitEdge"}
 
-func (ec *executionContext) _AdministrativeUnitEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AdministrativeUnitEdge) graphql.Marshaler {
+func (ec *executionContext) _AdministrativeUnitEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[catalog.Unit]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, administrativeUnitEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18270,7 +18270,7 @@ func (ec *executionContext) _LegalDocumentBucket(ctx context.Context, sel ast.Se
 
 var legalDocumentConnectionImplementors = []string{"LegalDocumentConnection"}
 
-func (ec *executionContext) _LegalDocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LegalDocumentConnection) graphql.Marshaler {
+func (ec *executionContext) _LegalDocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[catalog.LegalDocument]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, legalDocumentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18319,7 +18319,7 @@ func (ec *executionContext) _LegalDocumentConnection(ctx context.Context, sel as
 
 var legalDocumentEdgeImplementors = []string{"LegalDocumentEdge"}
 
-func (ec *executionContext) _LegalDocumentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LegalDocumentEdge) graphql.Marshaler {
+func (ec *executionContext) _LegalDocumentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[catalog.LegalDocument]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, legalDocumentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18818,7 +18818,7 @@ func (ec *executionContext) _ProcedureAgency(ctx context.Context, sel ast.Select
 
 var procedureConnectionImplementors = []string{"ProcedureConnection"}
 
-func (ec *executionContext) _ProcedureConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProcedureConnection) graphql.Marshaler {
+func (ec *executionContext) _ProcedureConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[catalog.Procedure]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, procedureConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18867,7 +18867,7 @@ func (ec *executionContext) _ProcedureConnection(ctx context.Context, sel ast.Se
 
 var procedureEdgeImplementors = []string{"ProcedureEdge"}
 
-func (ec *executionContext) _ProcedureEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProcedureEdge) graphql.Marshaler {
+func (ec *executionContext) _ProcedureEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[catalog.Procedure]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, procedureEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19136,7 +19136,7 @@ func (ec *executionContext) _Proposal(ctx context.Context, sel ast.SelectionSet,
 
 var proposalConnectionImplementors = []string{"ProposalConnection"}
 
-func (ec *executionContext) _ProposalConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProposalConnection) graphql.Marshaler {
+func (ec *executionContext) _ProposalConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[proposal.Proposal]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, proposalConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19185,7 +19185,7 @@ func (ec *executionContext) _ProposalConnection(ctx context.Context, sel ast.Sel
 
 var proposalEdgeImplementors = []string{"ProposalEdge"}
 
-func (ec *executionContext) _ProposalEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProposalEdge) graphql.Marshaler {
+func (ec *executionContext) _ProposalEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[proposal.Proposal]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, proposalEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20603,19 +20603,19 @@ func (ec *executionContext) marshalNAdministrativeUnit2ᚕtthcᚋinternalᚋcata
 	return ret
 }
 
-func (ec *executionContext) marshalNAdministrativeUnitConnection2tthcᚋgraphᚋmodelᚐAdministrativeUnitConnection(ctx context.Context, sel ast.SelectionSet, v model.AdministrativeUnitConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAdministrativeUnitConnection2tthcᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v model.Connection[catalog.Unit]) graphql.Marshaler {
 	return ec._AdministrativeUnitConnection(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAdministrativeUnitEdge2tthcᚋgraphᚋmodelᚐAdministrativeUnitEdge(ctx context.Context, sel ast.SelectionSet, v model.AdministrativeUnitEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAdministrativeUnitEdge2tthcᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[catalog.Unit]) graphql.Marshaler {
 	return ec._AdministrativeUnitEdge(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAdministrativeUnitEdge2ᚕtthcᚋgraphᚋmodelᚐAdministrativeUnitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AdministrativeUnitEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAdministrativeUnitEdge2ᚕtthcᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[catalog.Unit]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAdministrativeUnitEdge2tthcᚋgraphᚋmodelᚐAdministrativeUnitEdge(ctx, sel, v[i])
+		return ec.marshalNAdministrativeUnitEdge2tthcᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21156,7 +21156,7 @@ func (ec *executionContext) marshalNLegalDocumentBucket2ᚕtthcᚋinternalᚋrep
 	return ret
 }
 
-func (ec *executionContext) marshalNLegalDocumentConnection2tthcᚋgraphᚋmodelᚐLegalDocumentConnection(ctx context.Context, sel ast.SelectionSet, v model.LegalDocumentConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNLegalDocumentConnection2tthcᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v model.Connection[catalog.LegalDocument]) graphql.Marshaler {
 	return ec._LegalDocumentConnection(ctx, sel, &v)
 }
 
@@ -21205,15 +21205,15 @@ func (ec *executionContext) marshalNLegalDocumentDimension2ᚕtthcᚋinternalᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNLegalDocumentEdge2tthcᚋgraphᚋmodelᚐLegalDocumentEdge(ctx context.Context, sel ast.SelectionSet, v model.LegalDocumentEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNLegalDocumentEdge2tthcᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[catalog.LegalDocument]) graphql.Marshaler {
 	return ec._LegalDocumentEdge(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLegalDocumentEdge2ᚕtthcᚋgraphᚋmodelᚐLegalDocumentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LegalDocumentEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNLegalDocumentEdge2ᚕtthcᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[catalog.LegalDocument]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLegalDocumentEdge2tthcᚋgraphᚋmodelᚐLegalDocumentEdge(ctx, sel, v[i])
+		return ec.marshalNLegalDocumentEdge2tthcᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21298,19 +21298,19 @@ func (ec *executionContext) marshalNProcedureAgency2ᚕtthcᚋinternalᚋcatalog
 	return ret
 }
 
-func (ec *executionContext) marshalNProcedureConnection2tthcᚋgraphᚋmodelᚐProcedureConnection(ctx context.Context, sel ast.SelectionSet, v model.ProcedureConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNProcedureConnection2tthcᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v model.Connection[catalog.Procedure]) graphql.Marshaler {
 	return ec._ProcedureConnection(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNProcedureEdge2tthcᚋgraphᚋmodelᚐProcedureEdge(ctx context.Context, sel ast.SelectionSet, v model.ProcedureEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNProcedureEdge2tthcᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[catalog.Procedure]) graphql.Marshaler {
 	return ec._ProcedureEdge(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNProcedureEdge2ᚕtthcᚋgraphᚋmodelᚐProcedureEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProcedureEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNProcedureEdge2ᚕtthcᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[catalog.Procedure]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProcedureEdge2tthcᚋgraphᚋmodelᚐProcedureEdge(ctx, sel, v[i])
+		return ec.marshalNProcedureEdge2tthcᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21443,15 +21443,15 @@ func (ec *executionContext) marshalNProposalDimension2ᚕtthcᚋinternalᚋrepor
 	return ret
 }
 
-func (ec *executionContext) marshalNProposalEdge2tthcᚋgraphᚋmodelᚐProposalEdge(ctx context.Context, sel ast.SelectionSet, v model.ProposalEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNProposalEdge2tthcᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[proposal.Proposal]) graphql.Marshaler {
 	return ec._ProposalEdge(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNProposalEdge2ᚕtthcᚋgraphᚋmodelᚐProposalEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProposalEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNProposalEdge2ᚕtthcᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[proposal.Proposal]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProposalEdge2tthcᚋgraphᚋmodelᚐProposalEdge(ctx, sel, v[i])
+		return ec.marshalNProposalEdge2tthcᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22638,7 +22638,7 @@ func (ec *executionContext) marshalOProposal2ᚖtthcᚋinternalᚋproposalᚐPro
 	return ec._Proposal(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐProposalConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProposalConnection) graphql.Marshaler {
+func (ec *executionContext) marshalOProposalConnection2ᚖtthcᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[proposal.Proposal]) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

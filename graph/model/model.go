@@ -7,6 +7,7 @@ import (
 
 	"tthc/internal/catalog"
 	"tthc/internal/page"
+	"tthc/internal/proposal"
 )
 
 // Node is any entity with a global ID. The generated code resolves the
@@ -17,79 +18,54 @@ type Node any
 // totalCount, and only then.
 type Counter func(ctx context.Context) (int, error)
 
-// ProcedureConnection is a page of procedures.
-type ProcedureConnection struct {
-	Page  page.Page[catalog.Procedure]
+// Connection is a page of T: every XConnection type of the schema is one
+// (gqlgen.yml binds them to the aliases below). graph builds them all with
+// one function, which records the rows for batching.
+type Connection[T any] struct {
+	Page  page.Page[T]
 	Count Counter
 }
 
-func (c ProcedureConnection) Edges() []ProcedureEdge {
-	out := make([]ProcedureEdge, len(c.Page.Edges))
+// Edge is a row of a Connection with its cursor.
+type Edge[T any] struct {
+	Cursor string
+	Node   T
+}
+
+type (
+	ProcedureConnection          = Connection[catalog.Procedure]
+	ProcedureEdge                = Edge[catalog.Procedure]
+	AdministrativeUnitConnection = Connection[catalog.Unit]
+	AdministrativeUnitEdge       = Edge[catalog.Unit]
+	LegalDocumentConnection      = Connection[catalog.LegalDocument]
+	LegalDocumentEdge            = Edge[catalog.LegalDocument]
+	ProposalConnection           = Connection[proposal.Proposal]
+	ProposalEdge                 = Edge[proposal.Proposal]
+)
+
+func (c Connection[T]) Edges() []Edge[T] {
+	out := make([]Edge[T], len(c.Page.Edges))
 	for i, e := range c.Page.Edges {
-		out[i] = ProcedureEdge{Cursor: e.Cursor.Encode(), Node: e.Node}
+		out[i] = Edge[T]{Cursor: e.Cursor.Encode(), Node: e.Node}
 	}
 	return out
 }
 
-func (c ProcedureConnection) Nodes() []catalog.Procedure { return nodes(c.Page) }
-func (c ProcedureConnection) PageInfo() PageInfo         { return pageInfo(c.Page) }
-func (c ProcedureConnection) TotalCount(ctx context.Context) (int, error) {
-	return c.Count(ctx)
-}
-
-// AdministrativeUnitConnection is a page of administrative units.
-type AdministrativeUnitConnection struct {
-	Page  page.Page[catalog.Unit]
-	Count Counter
-}
-
-func (c AdministrativeUnitConnection) Edges() []AdministrativeUnitEdge {
-	out := make([]AdministrativeUnitEdge, len(c.Page.Edges))
+func (c Connection[T]) Nodes() []T {
+	out := make([]T, len(c.Page.Edges))
 	for i, e := range c.Page.Edges {
-		out[i] = AdministrativeUnitEdge{Cursor: e.Cursor.Encode(), Node: e.Node}
-	}
-	return out
-}
-
-func (c AdministrativeUnitConnection) Nodes() []catalog.Unit { return nodes(c.Page) }
-func (c AdministrativeUnitConnection) PageInfo() PageInfo    { return pageInfo(c.Page) }
-func (c AdministrativeUnitConnection) TotalCount(ctx context.Context) (int, error) {
-	return c.Count(ctx)
-}
-
-// LegalDocumentConnection is a page of legal documents.
-type LegalDocumentConnection struct {
-	Page  page.Page[catalog.LegalDocument]
-	Count Counter
-}
-
-func (c LegalDocumentConnection) Edges() []LegalDocumentEdge {
-	out := make([]LegalDocumentEdge, len(c.Page.Edges))
-	for i, e := range c.Page.Edges {
-		out[i] = LegalDocumentEdge{Cursor: e.Cursor.Encode(), Node: e.Node}
-	}
-	return out
-}
-
-func (c LegalDocumentConnection) Nodes() []catalog.LegalDocument { return nodes(c.Page) }
-func (c LegalDocumentConnection) PageInfo() PageInfo             { return pageInfo(c.Page) }
-func (c LegalDocumentConnection) TotalCount(ctx context.Context) (int, error) {
-	return c.Count(ctx)
-}
-
-func nodes[T any](p page.Page[T]) []T {
-	out := make([]T, len(p.Edges))
-	for i, e := range p.Edges {
 		out[i] = e.Node
 	}
 	return out
 }
 
-func pageInfo[T any](p page.Page[T]) PageInfo {
-	info := PageInfo{HasNextPage: p.Info.HasNextPage, HasPreviousPage: p.Info.HasPreviousPage}
-	if n := len(p.Edges); n > 0 {
-		start, end := p.Edges[0].Cursor.Encode(), p.Edges[n-1].Cursor.Encode()
+func (c Connection[T]) PageInfo() PageInfo {
+	info := PageInfo{HasNextPage: c.Page.Info.HasNextPage, HasPreviousPage: c.Page.Info.HasPreviousPage}
+	if n := len(c.Page.Edges); n > 0 {
+		start, end := c.Page.Edges[0].Cursor.Encode(), c.Page.Edges[n-1].Cursor.Encode()
 		info.StartCursor, info.EndCursor = &start, &end
 	}
 	return info
 }
+
+func (c Connection[T]) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }

@@ -15,11 +15,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-type AdministrativeUnitEdge struct {
-	Cursor string       `json:"cursor"`
-	Node   catalog.Unit `json:"node"`
-}
-
 type AdministrativeUnitFilter struct {
 	// Words of the name, accents optional.
 	Search   *string  `json:"search,omitempty"`
@@ -180,11 +175,6 @@ type LegalBasisInput struct {
 	Title  *string `json:"title,omitempty"`
 }
 
-type LegalDocumentEdge struct {
-	Cursor string                `json:"cursor"`
-	Node   catalog.LegalDocument `json:"node"`
-}
-
 type LegalDocumentFilter struct {
 	// Words of the number or title, accents optional.
 	Search   *string             `json:"search,omitempty"`
@@ -231,11 +221,6 @@ type Person struct {
 	Name    string `json:"name"`
 }
 
-type ProcedureEdge struct {
-	Cursor string            `json:"cursor"`
-	Node   catalog.Procedure `json:"node"`
-}
-
 type ProcedureFilter struct {
 	// Words to find in the name or code, with or without diacritics and in any
 	// case: "cap giay phep xay dung" finds "Cấp giấy phép xây dựng". A code
@@ -260,11 +245,6 @@ type ProcedureOrder struct {
 type ProcedurePayload struct {
 	Procedure  *catalog.Procedure `json:"procedure,omitempty"`
 	UserErrors []UserError        `json:"userErrors"`
-}
-
-type ProposalEdge struct {
-	Cursor string            `json:"cursor"`
-	Node   proposal.Proposal `json:"node"`
 }
 
 type ProposalFilter struct {
