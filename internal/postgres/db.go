@@ -38,7 +38,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	db, err := sqlx.Open("postgres", dsn)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	if cfg.MaxOpenConns > 0 {
 		db.SetMaxOpenConns(cfg.MaxOpenConns)
@@ -92,10 +92,12 @@ func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 func (d *DB) Migrate(ctx context.Context) error {
 	provider, err := goose.NewProvider(goose.DialectPostgres, d.db.DB.DB, migrations.FS)
 	if err != nil {
-		return err
+		return fmt.Errorf("migrations: %w", err)
 	}
-	_, err = provider.Up(ctx)
-	return err
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("migrations: up: %w", err)
+	}
+	return nil
 }
 
 // Counter counts the SQL statements run on behalf of one request, so tests
@@ -167,8 +169,12 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 // ExecScript runs a trusted SQL script of several statements, such as the
 // demo data, in one transaction.
 func (d *DB) ExecScript(ctx context.Context, script string) error {
-	return d.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := exec(ctx, tx, script)
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("script: %w", err)
+	}
+	return nil
 }

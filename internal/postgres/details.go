@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -27,10 +28,12 @@ func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]
 		FeeCurrency *string          `db:"fee_currency"`
 		Description string           `db:"description"`
 	}
-	err := sel(ctx, d.db, &rows, `
+	if err := sel(ctx, d.db, &rows, `
 		SELECT procedure_id, kind, time_value, time_unit, time_text, fee_text, fee_amount, fee_currency, description
 		FROM procedure_channels WHERE procedure_id = ANY($1)
-		ORDER BY procedure_id, position`, pq.Array(ids))
+		ORDER BY procedure_id, position`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("procedures: channels: %w", err)
+	}
 	out := make(map[int64][]catalog.Channel, len(ids))
 	for _, r := range rows {
 		c := catalog.Channel{
@@ -47,7 +50,7 @@ func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]
 		}
 		out[r.ProcedureID] = append(out[r.ProcedureID], c)
 	}
-	return out, err
+	return out, nil
 }
 
 // DocumentsByProcedure returns the dossier documents of each procedure.
@@ -61,17 +64,19 @@ func (d *DB) DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][
 		Copies      *int   `db:"copies"`
 		Quantity    string `db:"quantity"`
 	}
-	err := sel(ctx, d.db, &rows, `
+	if err := sel(ctx, d.db, &rows, `
 		SELECT procedure_id, group_name, name, form, originals, copies, quantity
 		FROM procedure_documents WHERE procedure_id = ANY($1)
-		ORDER BY procedure_id, position`, pq.Array(ids))
+		ORDER BY procedure_id, position`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("procedures: documents: %w", err)
+	}
 	out := make(map[int64][]catalog.Document, len(ids))
 	for _, r := range rows {
 		out[r.ProcedureID] = append(out[r.ProcedureID], catalog.Document{
 			Group: r.Group, Name: r.Name, Form: r.Form, Originals: r.Originals, Copies: r.Copies, Quantity: r.Quantity,
 		})
 	}
-	return out, err
+	return out, nil
 }
 
 // AgenciesByProcedure returns the agencies of each procedure with their roles.
@@ -83,11 +88,13 @@ func (d *DB) AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]
 		Name        string `db:"name"`
 		UnitID      *int64 `db:"unit_id"`
 	}
-	err := sel(ctx, d.db, &rows, `
+	if err := sel(ctx, d.db, &rows, `
 		SELECT pa.procedure_id, pa.role, a.id, a.name, a.unit_id
 		FROM procedure_agencies pa JOIN agencies a ON a.id = pa.agency_id
 		WHERE pa.procedure_id = ANY($1)
-		ORDER BY pa.procedure_id, pa.role, pa.position`, pq.Array(ids))
+		ORDER BY pa.procedure_id, pa.role, pa.position`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("procedures: agencies: %w", err)
+	}
 	out := make(map[int64][]catalog.ProcedureAgency, len(ids))
 	for _, r := range rows {
 		out[r.ProcedureID] = append(out[r.ProcedureID], catalog.ProcedureAgency{
@@ -95,7 +102,7 @@ func (d *DB) AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]
 			Agency: catalog.Agency{ID: r.ID, Name: r.Name, UnitID: r.UnitID},
 		})
 	}
-	return out, err
+	return out, nil
 }
 
 type legalDocumentRow struct {
@@ -127,14 +134,16 @@ func (d *DB) LegalDocumentsByProcedure(ctx context.Context, ids []int64) (map[in
 		ProcedureID int64 `db:"procedure_id"`
 		legalDocumentRow
 	}
-	err := sel(ctx, d.db, &rows, `
+	if err := sel(ctx, d.db, &rows, `
 		SELECT pld.procedure_id, `+legalDocumentColumns+`
 		FROM procedure_legal_documents pld JOIN legal_documents l ON l.id = pld.legal_document_id
 		WHERE pld.procedure_id = ANY($1)
-		ORDER BY pld.procedure_id, pld.position`, pq.Array(ids))
+		ORDER BY pld.procedure_id, pld.position`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("procedures: legal documents: %w", err)
+	}
 	out := make(map[int64][]catalog.LegalDocument, len(ids))
 	for _, r := range rows {
 		out[r.ProcedureID] = append(out[r.ProcedureID], r.legalDocument())
 	}
-	return out, err
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -204,7 +205,7 @@ func (d *DB) ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o ca
 	// tenth of the allocations of a request.
 	rows := make([]procedureRow, 0, q.req.Limit+1)
 	if err := sel(ctx, d.db, &rows, q.sql, q.args...); err != nil {
-		return out, err
+		return out, fmt.Errorf("procedures: list: %w", err)
 	}
 	if q.withTotal {
 		total := 0
@@ -228,8 +229,10 @@ func (d *DB) ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o ca
 func (d *DB) CountProcedures(ctx context.Context, f catalog.ProcedureFilter) (int, error) {
 	w := procedureWhere(f)
 	var n int
-	err := get(ctx, d.db, &n, `SELECT count(*) FROM procedures p `+w.sql(), w.args...)
-	return n, err
+	if err := get(ctx, d.db, &n, `SELECT count(*) FROM procedures p `+w.sql(), w.args...); err != nil {
+		return 0, fmt.Errorf("procedures: count: %w", err)
+	}
+	return n, nil
 }
 
 // ProcedureByCode returns the procedure with the national code, with the
@@ -240,7 +243,10 @@ func (d *DB) ProcedureByCode(ctx context.Context, code string, texts catalog.Tex
 	if errors.Is(err, sql.ErrNoRows) {
 		return catalog.Procedure{}, errs.Errorf(errs.NotFound, "no procedure with code %q", code)
 	}
-	return r.procedure(), err
+	if err != nil {
+		return catalog.Procedure{}, fmt.Errorf("procedures: by code %q: %w", code, err)
+	}
+	return r.procedure(), nil
 }
 
 // procedureColumnsFor returns procedureColumns with the long texts that
@@ -283,7 +289,7 @@ func (d *DB) ProcedureSummariesByIDs(ctx context.Context, ids []int64) ([]catalo
 func (d *DB) proceduresByIDs(ctx context.Context, columns string, ids []int64) ([]catalog.Procedure, error) {
 	rows := make([]procedureRow, 0, len(ids))
 	if err := sel(ctx, d.db, &rows, `SELECT `+columns+`, NULL AS cursor_keys FROM procedures p WHERE p.id = ANY($1)`, pq.Array(ids)); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("procedures: by ids: %w", err)
 	}
 	out := make([]catalog.Procedure, len(rows))
 	for i, r := range rows {

@@ -20,12 +20,14 @@ func (d *DB) AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, err
 		ValidFrom time.Time  `db:"valid_from"`
 		ValidTo   *time.Time `db:"valid_to"`
 	}
-	err := sel(ctx, d.db, &rows, `SELECT code, name, rank, valid_from, valid_to FROM authority_levels ORDER BY rank`)
+	if err := sel(ctx, d.db, &rows, `SELECT code, name, rank, valid_from, valid_to FROM authority_levels ORDER BY rank`); err != nil {
+		return nil, fmt.Errorf("authority levels: list: %w", err)
+	}
 	out := make([]catalog.AuthorityLevel, len(rows))
 	for i, r := range rows {
 		out[i] = catalog.AuthorityLevel{Code: catalog.LevelCode(r.Code), Name: r.Name, Rank: r.Rank, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo}
 	}
-	return out, err
+	return out, nil
 }
 
 // Sectors returns the sectors with the given ids, or all of them when ids
@@ -38,8 +40,10 @@ func (d *DB) Sectors(ctx context.Context, ids []int64) ([]catalog.Sector, error)
 		q += ` WHERE id = ANY($1)`
 		args = append(args, pq.Array(ids))
 	}
-	err := sel(ctx, d.db, &out, q+` ORDER BY name_key, id`, args...)
-	return out, err
+	if err := sel(ctx, d.db, &out, q+` ORDER BY name_key, id`, args...); err != nil {
+		return nil, fmt.Errorf("sectors: list: %w", err)
+	}
+	return out, nil
 }
 
 // SectorProcedureCounts counts the procedures of each sector.
@@ -48,19 +52,23 @@ func (d *DB) SectorProcedureCounts(ctx context.Context, ids []int64) (map[int64]
 		ID    int64 `db:"sector_id"`
 		Count int   `db:"count"`
 	}
-	err := sel(ctx, d.db, &rows, `SELECT sector_id, count(*) AS count FROM procedures WHERE sector_id = ANY($1) GROUP BY sector_id`, pq.Array(ids))
+	if err := sel(ctx, d.db, &rows, `SELECT sector_id, count(*) AS count FROM procedures WHERE sector_id = ANY($1) GROUP BY sector_id`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("sectors: count procedures: %w", err)
+	}
 	out := make(map[int64]int, len(ids))
 	for _, r := range rows {
 		out[r.ID] = r.Count
 	}
-	return out, err
+	return out, nil
 }
 
 // AgenciesByIDs returns the agencies with the given ids.
 func (d *DB) AgenciesByIDs(ctx context.Context, ids []int64) ([]catalog.Agency, error) {
 	var out []catalog.Agency
-	err := sel(ctx, d.db, &out, `SELECT id AS "id", name AS "name", unit_id AS "unitid" FROM agencies WHERE id = ANY($1)`, pq.Array(ids))
-	return out, err
+	if err := sel(ctx, d.db, &out, `SELECT id AS "id", name AS "name", unit_id AS "unitid" FROM agencies WHERE id = ANY($1)`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("agencies: by ids: %w", err)
+	}
+	return out, nil
 }
 
 type unitRow struct {
@@ -87,25 +95,29 @@ const unitColumns = `u.id, u.code, u.name, u.level_code, u.parent_id, u.valid_fr
 // UnitsByIDs returns the administrative units with the given ids.
 func (d *DB) UnitsByIDs(ctx context.Context, ids []int64) ([]catalog.Unit, error) {
 	rows := make([]unitRow, 0, len(ids))
-	err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u WHERE u.id = ANY($1)`, pq.Array(ids))
+	if err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u WHERE u.id = ANY($1)`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("units: by ids: %w", err)
+	}
 	out := make([]catalog.Unit, len(rows))
 	for i, r := range rows {
 		out[i] = r.unit()
 	}
-	return out, err
+	return out, nil
 }
 
 // UnitChildren returns the units directly under each of the given units,
 // by name.
 func (d *DB) UnitChildren(ctx context.Context, parentIDs []int64) (map[int64][]catalog.Unit, error) {
 	var rows []unitRow
-	err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u
-		WHERE u.parent_id = ANY($1) ORDER BY u.name_key, u.id`, pq.Array(parentIDs))
+	if err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u
+		WHERE u.parent_id = ANY($1) ORDER BY u.name_key, u.id`, pq.Array(parentIDs)); err != nil {
+		return nil, fmt.Errorf("units: children: %w", err)
+	}
 	out := make(map[int64][]catalog.Unit, len(parentIDs))
 	for _, r := range rows {
 		out[*r.ParentID] = append(out[*r.ParentID], r.unit())
 	}
-	return out, err
+	return out, nil
 }
 
 var unitOrdering = ordering{name: "unit", keys: []sortKey{{"u.name_key", textKey}}}
@@ -139,7 +151,7 @@ func (d *DB) ListUnits(ctx context.Context, f catalog.UnitFilter, args page.Args
 	var rows []unitRow
 	if err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, `+unitOrdering.cursorKeys()+` AS cursor_keys
 		FROM administrative_units u `+w.sql()+` `+tail, w.args...); err != nil {
-		return out, err
+		return out, fmt.Errorf("units: list: %w", err)
 	}
 	rows, more := trim(rows, req)
 	out.Info = page.InfoFor(req, more)
@@ -153,19 +165,23 @@ func (d *DB) ListUnits(ctx context.Context, f catalog.UnitFilter, args page.Args
 func (d *DB) CountUnits(ctx context.Context, f catalog.UnitFilter) (int, error) {
 	w := unitWhere(f)
 	var n int
-	err := get(ctx, d.db, &n, `SELECT count(*) FROM administrative_units u `+w.sql(), w.args...)
-	return n, err
+	if err := get(ctx, d.db, &n, `SELECT count(*) FROM administrative_units u `+w.sql(), w.args...); err != nil {
+		return 0, fmt.Errorf("units: count: %w", err)
+	}
+	return n, nil
 }
 
 // LegalDocumentsByIDs returns the legal documents with the given ids.
 func (d *DB) LegalDocumentsByIDs(ctx context.Context, ids []int64) ([]catalog.LegalDocument, error) {
 	var rows []legalDocumentRow
-	err := sel(ctx, d.db, &rows, `SELECT `+legalDocumentColumns+` FROM legal_documents l WHERE l.id = ANY($1)`, pq.Array(ids))
+	if err := sel(ctx, d.db, &rows, `SELECT `+legalDocumentColumns+` FROM legal_documents l WHERE l.id = ANY($1)`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("legal documents: by ids: %w", err)
+	}
 	out := make([]catalog.LegalDocument, len(rows))
 	for i, r := range rows {
 		out[i] = r.legalDocument()
 	}
-	return out, err
+	return out, nil
 }
 
 var legalDocumentOrdering = ordering{name: "legal", keys: []sortKey{{"l.number", textKey}}}
@@ -205,7 +221,7 @@ func (d *DB) ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilt
 	}
 	if err := sel(ctx, d.db, &rows, `SELECT `+legalDocumentColumns+`, `+legalDocumentOrdering.cursorKeys()+` AS cursor_keys
 		FROM legal_documents l `+w.sql()+` `+tail, w.args...); err != nil {
-		return out, err
+		return out, fmt.Errorf("legal documents: list: %w", err)
 	}
 	rows, more := trim(rows, req)
 	out.Info = page.InfoFor(req, more)
@@ -219,6 +235,8 @@ func (d *DB) ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilt
 func (d *DB) CountLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter) (int, error) {
 	w := legalDocumentWhere(f)
 	var n int
-	err := get(ctx, d.db, &n, `SELECT count(*) FROM legal_documents l `+w.sql(), w.args...)
-	return n, err
+	if err := get(ctx, d.db, &n, `SELECT count(*) FROM legal_documents l `+w.sql(), w.args...); err != nil {
+		return 0, fmt.Errorf("legal documents: count: %w", err)
+	}
+	return n, nil
 }
