@@ -8,6 +8,7 @@ import (
 
 	"tthc/graph"
 	"tthc/internal/auth"
+	"tthc/internal/catalog"
 	"tthc/internal/errs"
 	"tthc/internal/postgres"
 	"tthc/internal/proposal"
@@ -22,9 +23,6 @@ var proposalHeaders = []string{"Mã phương án", "Tên phương án", "Mã th�
 	"Chi phí tuân thủ trước (đồng/năm)", "Chi phí tuân thủ sau (đồng/năm)", "Chi phí tiết kiệm (đồng/năm)",
 	"Tỷ lệ cắt giảm chi phí (%)", "Cần sửa văn bản trung ương", "Văn bản thực thi",
 	"Ngày tạo", "Ngày gửi", "Ngày quyết định"}
-
-// vietnam is the zone whose calendar the dates of the file are in.
-var vietnam = time.FixedZone("ICT", 7*3600)
 
 // exportProposals streams the proposals the caller may read that match
 // ?filter= (the JSON of a GraphQL ProposalFilter) as CSV with Vietnamese
@@ -83,5 +81,5 @@ func date(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.In(vietnam).Format("2006-01-02")
+	return t.In(catalog.Vietnam).Format("2006-01-02")
 }

@@ -11,7 +11,6 @@ func (d *DB) ApplicantsLastYear(ctx context.Context, unitID, procedureID int64) 
 	err := get(ctx, d.db, &n, `
 		SELECT coalesce(sum(received), 0) FROM dossier_stats
 		WHERE unit_id IN (SELECT id FROM unit_subtree($1)) AND procedure_id = $2
-			AND period >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '12 months')::date
-			AND period < date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`, unitID, procedureID)
+			AND period >= (vn_month(now()) - interval '12 months')::date AND period < vn_month(now())`, unitID, procedureID)
 	return n, err
 }

@@ -21,9 +21,6 @@ import (
 	"tthc/internal/pubsub"
 )
 
-// vnTimeZone is the zone whose calendar days date filters mean.
-const vnTimeZone = "Asia/Ho_Chi_Minh"
-
 type proposalRow struct {
 	ID                  int64           `db:"id"`
 	ProcedureID         int64           `db:"procedure_id"`
@@ -138,7 +135,7 @@ func dayStart(w *where, d time.Time, next bool) string {
 	if next {
 		d = d.AddDate(0, 0, 1)
 	}
-	return `(` + w.arg(d.Format("2006-01-02")) + `::date::timestamp AT TIME ZONE '` + vnTimeZone + `')`
+	return w.arg(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, catalog.Vietnam)) + `::timestamptz`
 }
 
 func dateRange(w *where, col string, r proposal.DateRange) {
