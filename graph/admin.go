@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"tthc/graph/model"
@@ -87,26 +88,22 @@ func procedurePatch(in model.UpdateProcedureInput) catalog.ProcedurePatch {
 		Name: in.Name, Sector: in.Sector, Type: in.Type, DecisionNumber: in.DecisionNumber, Steps: in.Steps,
 		Requirements: in.Requirements, Result: in.Result, ReceptionAddr: in.ReceptionAddress, Status: in.Status,
 	}
-	if in.Audiences != nil {
-		p.Audiences = &in.Audiences
-	}
-	if in.Levels != nil {
-		l := levelCodes(in.Levels)
-		p.Levels = &l
-	}
-	if in.Channels != nil {
-		c := channels(in.Channels)
-		p.Channels = &c
-	}
-	if in.Documents != nil {
-		d := documents(in.Documents)
-		p.Documents = &d
-	}
-	if in.LegalBasis != nil {
-		l := legalBasis(in.LegalBasis)
-		p.LegalBasis = &l
-	}
+	p.Audiences = optList(in.Audiences, slices.Clone)
+	p.Levels = optList(in.Levels, levelCodes)
+	p.Channels = optList(in.Channels, channels)
+	p.Documents = optList(in.Documents, documents)
+	p.LegalBasis = optList(in.LegalBasis, legalBasis)
 	return p
+}
+
+// optList converts a list that an update may leave out: nil (left out)
+// changes nothing, any other list, even empty, replaces the stored one.
+func optList[In, Out any](in []In, conv func([]In) Out) *Out {
+	if in == nil {
+		return nil
+	}
+	out := conv(in)
+	return &out
 }
 
 // enumText returns the text of an optional GraphQL enum.

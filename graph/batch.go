@@ -111,6 +111,17 @@ func (l *Loaders) listedProposals(ps []proposal.Proposal) {
 	l.proposalUnitGroups.add(units)
 }
 
+// unitRef loads the unit that u points to (its parent, its successor),
+// with those of the units listed with it; nil when id is.
+func (r *Resolver) unitRef(ctx context.Context, u *catalog.Unit, id *int64) (*catalog.Unit, error) {
+	if id == nil {
+		return nil, nil
+	}
+	l := loadersFrom(ctx)
+	primeGroup(ctx, l.unitGroups.get(u.ID), l.Unit, groupRefs, mapByID(r.Store.UnitsByIDs, unitID), nil)
+	return loadOne(ctx, l.Unit, *id)
+}
+
 // primeGroup fetches the values of the keys of group g (keys picks the ids
 // or the refs) in one call and primes loader with them, once per loader
 // and group. A key that fetch does not return is primed with *missing, or

@@ -28,12 +28,7 @@ func (r *administrativeUnitResolver) Level(ctx context.Context, obj *catalog.Uni
 
 // Parent is the resolver for the parent field.
 func (r *administrativeUnitResolver) Parent(ctx context.Context, obj *catalog.Unit) (*catalog.Unit, error) {
-	if obj.ParentID == nil {
-		return nil, nil
-	}
-	l := loadersFrom(ctx)
-	primeGroup(ctx, l.unitGroups.get(obj.ID), l.Unit, groupRefs, mapByID(r.Store.UnitsByIDs, unitID), nil)
-	return loadOne(ctx, l.Unit, *obj.ParentID)
+	return r.unitRef(ctx, obj, obj.ParentID)
 }
 
 // Children is the resolver for the children field.
@@ -45,12 +40,7 @@ func (r *administrativeUnitResolver) Children(ctx context.Context, obj *catalog.
 
 // Successor is the resolver for the successor field.
 func (r *administrativeUnitResolver) Successor(ctx context.Context, obj *catalog.Unit) (*catalog.Unit, error) {
-	if obj.SuccessorID == nil {
-		return nil, nil
-	}
-	l := loadersFrom(ctx)
-	primeGroup(ctx, l.unitGroups.get(obj.ID), l.Unit, groupRefs, mapByID(r.Store.UnitsByIDs, unitID), nil)
-	return loadOne(ctx, l.Unit, *obj.SuccessorID)
+	return r.unitRef(ctx, obj, obj.SuccessorID)
 }
 
 // Procedures is the resolver for the procedures field.

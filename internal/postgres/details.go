@@ -14,10 +14,21 @@ import (
 // The functions here fetch the parts of many procedures at once, for the
 // API's batch loaders: one statement per part, whatever the page size.
 
+// groupBy groups rows by key, in their order, each made a T by conv; n
+// is the number of keys expected.
+func groupBy[R, T any](rows []R, n int, key func(R) int64, conv func(R) T) map[int64][]T {
+	out := make(map[int64][]T, n)
+	for _, r := range rows {
+		k := key(r)
+		out[k] = append(out[k], conv(r))
+	}
+	return out
+}
+
 // ChannelsByProcedure returns the channels of each procedure, in the
 // portal's order.
 func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error) {
-	var rows []struct {
+	type channelRow struct {
 		ProcedureID int64            `db:"procedure_id"`
 		Kind        string           `db:"kind"`
 		TimeValue   *decimal.Decimal `db:"time_value"`
@@ -28,14 +39,14 @@ func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]
 		FeeCurrency *string          `db:"fee_currency"`
 		Description string           `db:"description"`
 	}
+	var rows []channelRow
 	if err := sel(ctx, d.db, &rows, `
 		SELECT procedure_id, kind, time_value, time_unit, time_text, fee_text, fee_amount, fee_currency, description
 		FROM procedure_channels WHERE procedure_id = ANY($1)
 		ORDER BY procedure_id, position`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("procedures: channels: %w", err)
 	}
-	out := make(map[int64][]catalog.Channel, len(ids))
-	for _, r := range rows {
+	return groupBy(rows, len(ids), func(r channelRow) int64 { return r.ProcedureID }, func(r channelRow) catalog.Channel {
 		c := catalog.Channel{
 			Kind:        catalog.ChannelKind(r.Kind),
 			TimeText:    r.TimeText,
@@ -48,14 +59,13 @@ func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]
 		if r.FeeCurrency != nil {
 			c.Fee.Currency = *r.FeeCurrency
 		}
-		out[r.ProcedureID] = append(out[r.ProcedureID], c)
-	}
-	return out, nil
+		return c
+	}), nil
 }
 
 // DocumentsByProcedure returns the dossier documents of each procedure.
 func (d *DB) DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Document, error) {
-	var rows []struct {
+	type documentRow struct {
 		ProcedureID int64  `db:"procedure_id"`
 		Group       string `db:"group_name"`
 		Name        string `db:"name"`
@@ -64,30 +74,28 @@ func (d *DB) DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][
 		Copies      *int   `db:"copies"`
 		Quantity    string `db:"quantity"`
 	}
+	var rows []documentRow
 	if err := sel(ctx, d.db, &rows, `
 		SELECT procedure_id, group_name, name, form, originals, copies, quantity
 		FROM procedure_documents WHERE procedure_id = ANY($1)
 		ORDER BY procedure_id, position`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("procedures: documents: %w", err)
 	}
-	out := make(map[int64][]catalog.Document, len(ids))
-	for _, r := range rows {
-		out[r.ProcedureID] = append(out[r.ProcedureID], catalog.Document{
-			Group: r.Group, Name: r.Name, Form: r.Form, Originals: r.Originals, Copies: r.Copies, Quantity: r.Quantity,
-		})
-	}
-	return out, nil
+	return groupBy(rows, len(ids), func(r documentRow) int64 { return r.ProcedureID }, func(r documentRow) catalog.Document {
+		return catalog.Document{Group: r.Group, Name: r.Name, Form: r.Form, Originals: r.Originals, Copies: r.Copies, Quantity: r.Quantity}
+	}), nil
 }
 
 // AgenciesByProcedure returns the agencies of each procedure with their roles.
 func (d *DB) AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.ProcedureAgency, error) {
-	var rows []struct {
+	type agencyRow struct {
 		ProcedureID int64  `db:"procedure_id"`
 		Role        string `db:"role"`
 		ID          int64  `db:"id"`
 		Name        string `db:"name"`
 		UnitID      *int64 `db:"unit_id"`
 	}
+	var rows []agencyRow
 	if err := sel(ctx, d.db, &rows, `
 		SELECT pa.procedure_id, pa.role, a.id, a.name, a.unit_id
 		FROM procedure_agencies pa JOIN agencies a ON a.id = pa.agency_id
@@ -95,14 +103,9 @@ func (d *DB) AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]
 		ORDER BY pa.procedure_id, pa.role, pa.position`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("procedures: agencies: %w", err)
 	}
-	out := make(map[int64][]catalog.ProcedureAgency, len(ids))
-	for _, r := range rows {
-		out[r.ProcedureID] = append(out[r.ProcedureID], catalog.ProcedureAgency{
-			Role:   catalog.AgencyRole(r.Role),
-			Agency: catalog.Agency{ID: r.ID, Name: r.Name, UnitID: r.UnitID},
-		})
-	}
-	return out, nil
+	return groupBy(rows, len(ids), func(r agencyRow) int64 { return r.ProcedureID }, func(r agencyRow) catalog.ProcedureAgency {
+		return catalog.ProcedureAgency{Role: catalog.AgencyRole(r.Role), Agency: catalog.Agency{ID: r.ID, Name: r.Name, UnitID: r.UnitID}}
+	}), nil
 }
 
 type legalDocumentRow struct {
@@ -130,10 +133,11 @@ func (r legalDocumentRow) legalDocument() catalog.LegalDocument {
 
 // LegalDocumentsByProcedure returns the legal basis of each procedure.
 func (d *DB) LegalDocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.LegalDocument, error) {
-	var rows []struct {
+	type basisRow struct {
 		ProcedureID int64 `db:"procedure_id"`
 		legalDocumentRow
 	}
+	var rows []basisRow
 	if err := sel(ctx, d.db, &rows, `
 		SELECT pld.procedure_id, `+legalDocumentColumns+`
 		FROM procedure_legal_documents pld JOIN legal_documents l ON l.id = pld.legal_document_id
@@ -141,9 +145,5 @@ func (d *DB) LegalDocumentsByProcedure(ctx context.Context, ids []int64) (map[in
 		ORDER BY pld.procedure_id, pld.position`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("procedures: legal documents: %w", err)
 	}
-	out := make(map[int64][]catalog.LegalDocument, len(ids))
-	for _, r := range rows {
-		out[r.ProcedureID] = append(out[r.ProcedureID], r.legalDocument())
-	}
-	return out, nil
+	return groupBy(rows, len(ids), func(r basisRow) int64 { return r.ProcedureID }, basisRow.legalDocument), nil
 }

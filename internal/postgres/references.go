@@ -113,11 +113,7 @@ func (d *DB) UnitChildren(ctx context.Context, parentIDs []int64) (map[int64][]c
 		WHERE u.parent_id = ANY($1) ORDER BY u.name_key, u.id`, pq.Array(parentIDs)); err != nil {
 		return nil, fmt.Errorf("units: children: %w", err)
 	}
-	out := make(map[int64][]catalog.Unit, len(parentIDs))
-	for _, r := range rows {
-		out[*r.ParentID] = append(out[*r.ParentID], r.unit())
-	}
-	return out, nil
+	return groupBy(rows, len(parentIDs), func(r unitRow) int64 { return *r.ParentID }, unitRow.unit), nil
 }
 
 var unitOrdering = ordering{name: "unit", keys: []sortKey{{"u.name_key", textKey}}}
