@@ -85,31 +85,32 @@ func (d *DB) UpdateProcedure(ctx context.Context, id int64, p catalog.ProcedureP
 			}
 			sectorID = &id
 		}
-		var audiences any
+		// The patch's own fields bind by name; these are what it says
+		// in the columns' terms.
+		arg := struct {
+			ID int64 `db:"id"`
+			catalog.ProcedurePatch
+			SetSector    bool   `db:"set_sector"`
+			SectorID     *int64 `db:"sector_id"`
+			AudienceList any    `db:"audience_list"`
+			Online       *bool  `db:"online"`
+		}{ID: id, ProcedurePatch: p, SetSector: p.Sector != nil, SectorID: sectorID}
 		if p.Audiences != nil {
-			audiences = pq.Array(nonNil(*p.Audiences))
+			arg.AudienceList = pq.Array(nonNil(*p.Audiences))
 		}
-		var status *string
-		if p.Status != nil {
-			s := string(*p.Status)
-			status = &s
-		}
-		var online *bool
 		if p.Channels != nil {
 			o := onlineIn(*p.Channels)
-			online = &o
+			arg.Online = &o
 		}
-		if _, err := exec(ctx, tx, `
-			UPDATE procedures SET name = coalesce($2, name),
-				sector_id = CASE WHEN $3::boolean THEN $4 ELSE sector_id END,
-				procedure_type = coalesce($5, procedure_type), decision_number = coalesce($6, decision_number),
-				audiences = coalesce($7, audiences), steps = coalesce($8, steps),
-				requirements = coalesce($9, requirements), result = coalesce($10, result),
-				reception_address = coalesce($11, reception_address), status = coalesce($12, status),
-				online_available = coalesce($13, online_available), updated_at = now()
-			WHERE id = $1`,
-			id, p.Name, p.Sector != nil, sectorID, p.Type, p.DecisionNumber, audiences, p.Steps,
-			p.Requirements, p.Result, p.ReceptionAddr, status, online); err != nil {
+		if _, err := execNamed(ctx, tx, `
+			UPDATE procedures SET name = coalesce(:name, name),
+				sector_id = CASE WHEN CAST(:set_sector AS boolean) THEN :sector_id ELSE sector_id END,
+				procedure_type = coalesce(:type, procedure_type), decision_number = coalesce(:decisionnumber, decision_number),
+				audiences = coalesce(:audience_list, audiences), steps = coalesce(:steps, steps),
+				requirements = coalesce(:requirements, requirements), result = coalesce(:result, result),
+				reception_address = coalesce(:receptionaddr, reception_address), status = coalesce(:status, status),
+				online_available = coalesce(:online, online_available), updated_at = now()
+			WHERE id = :id`, arg); err != nil {
 			return err
 		}
 		// Each list given replaces the stored one.
@@ -162,10 +163,9 @@ func (d *DB) CreateUnit(ctx context.Context, u catalog.Unit) (catalog.Unit, erro
 			return &errs.Error{Code: errs.Conflict, Field: "input.code", Message: fmt.Sprintf("a unit with code %q exists", u.Code)}
 		}
 		var id int64
-		if err := get(ctx, tx, &id, `
+		if err := getNamed(ctx, tx, &id, `
 			INSERT INTO administrative_units (code, name, level_code, parent_id, valid_from, valid_to, successor_id, is_central_reviewer)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			u.Code, u.Name, string(u.Level), u.ParentID, u.ValidFrom, u.ValidTo, u.SuccessorID, u.IsCentralReviewer); err != nil {
+			VALUES (:code, :name, :level, :parentid, :validfrom, :validto, :successorid, :iscentralreviewer) RETURNING id`, u); err != nil {
 			return err
 		}
 		var err error
@@ -191,18 +191,15 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, p catalog.UnitPatch) (cat
 				return errs.Fieldf("input.parentId", "a unit cannot be placed under itself or a unit under it")
 			}
 		}
-		var level *string
-		if p.Level != nil {
-			l := string(*p.Level)
-			level = &l
-		}
-		if _, err := exec(ctx, tx, `
-			UPDATE administrative_units SET name = coalesce($2, name), level_code = coalesce($3, level_code),
-				parent_id = coalesce($4, parent_id), valid_from = coalesce($5, valid_from),
-				valid_to = coalesce($6, valid_to), successor_id = coalesce($7, successor_id),
-				is_central_reviewer = coalesce($8, is_central_reviewer)
-			WHERE id = $1`,
-			id, p.Name, level, p.ParentID, p.ValidFrom, p.ValidTo, p.SuccessorID, p.IsCentralReviewer); err != nil {
+		if _, err := execNamed(ctx, tx, `
+			UPDATE administrative_units SET name = coalesce(:name, name), level_code = coalesce(:level, level_code),
+				parent_id = coalesce(:parentid, parent_id), valid_from = coalesce(:validfrom, valid_from),
+				valid_to = coalesce(:validto, valid_to), successor_id = coalesce(:successorid, successor_id),
+				is_central_reviewer = coalesce(:iscentralreviewer, is_central_reviewer)
+			WHERE id = :id`, struct {
+			ID int64 `db:"id"`
+			catalog.UnitPatch
+		}{id, p}); err != nil {
 			return err
 		}
 		var err error
@@ -215,10 +212,9 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, p catalog.UnitPatch) (cat
 // CreateLegalDocument adds a legal document.
 func (d *DB) CreateLegalDocument(ctx context.Context, l catalog.LegalDocument) (catalog.LegalDocument, error) {
 	var id int64
-	err := get(ctx, d.db, &id, `
+	err := getNamed(ctx, d.db, &id, `
 		INSERT INTO legal_documents (number, title, doc_type, issuer, issued_on, effective_on, expires_on, validity, review_outcome)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		l.Number, l.Title, l.Type, l.Issuer, l.IssuedOn, l.EffectiveOn, l.ExpiresOn, l.Validity, l.ReviewOutcome)
+		VALUES (:number, :title, :type, :issuer, :issuedon, :effectiveon, :expireson, :validity, :reviewoutcome) RETURNING id`, l)
 	if err != nil {
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
@@ -231,13 +227,15 @@ func (d *DB) CreateLegalDocument(ctx context.Context, l catalog.LegalDocument) (
 
 // UpdateLegalDocument applies p to legal document id.
 func (d *DB) UpdateLegalDocument(ctx context.Context, id int64, p catalog.LegalDocumentPatch) (catalog.LegalDocument, error) {
-	res, err := exec(ctx, d.db, `
-		UPDATE legal_documents SET number = coalesce($2, number), title = coalesce($3, title),
-			doc_type = coalesce($4, doc_type), issuer = coalesce($5, issuer), issued_on = coalesce($6, issued_on),
-			effective_on = coalesce($7, effective_on), expires_on = coalesce($8, expires_on),
-			validity = coalesce($9, validity), review_outcome = coalesce($10, review_outcome)
-		WHERE id = $1`,
-		id, p.Number, p.Title, p.Type, p.Issuer, p.IssuedOn, p.EffectiveOn, p.ExpiresOn, p.Validity, p.ReviewOutcome)
+	res, err := execNamed(ctx, d.db, `
+		UPDATE legal_documents SET number = coalesce(:number, number), title = coalesce(:title, title),
+			doc_type = coalesce(:type, doc_type), issuer = coalesce(:issuer, issuer), issued_on = coalesce(:issuedon, issued_on),
+			effective_on = coalesce(:effectiveon, effective_on), expires_on = coalesce(:expireson, expires_on),
+			validity = coalesce(:validity, validity), review_outcome = coalesce(:reviewoutcome, review_outcome)
+		WHERE id = :id`, struct {
+		ID int64 `db:"id"`
+		catalog.LegalDocumentPatch
+	}{id, p})
 	if err != nil {
 		return catalog.LegalDocument{}, dataError(err)
 	}

@@ -153,6 +153,28 @@ func exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result
 	return q.ExecContext(ctx, query, args...)
 }
 
+// getNamed and execNamed run a statement whose parameters are named
+// (:name) after the fields of the struct arg, for writes of many columns:
+// a new column is a field and a name, not a renumbering of $1..$n. A
+// field is named by its db tag, or else by its name in lower case
+// (sqlx's mapping), so a domain struct binds as it is: :parentid is
+// Unit.ParentID. "::" reads as a parameter: cast with CAST(x AS t).
+func getNamed(ctx context.Context, q queryer, dest any, query string, arg any) error {
+	text, args, err := sqlx.BindNamed(sqlx.DOLLAR, query, arg)
+	if err != nil {
+		return err
+	}
+	return get(ctx, q, dest, text, args...)
+}
+
+func execNamed(ctx context.Context, q queryer, query string, arg any) (sql.Result, error) {
+	text, args, err := sqlx.BindNamed(sqlx.DOLLAR, query, arg)
+	if err != nil {
+		return nil, err
+	}
+	return exec(ctx, q, text, args...)
+}
+
 // inTx runs fn in a transaction, committed when fn returns nil.
 func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := d.db.BeginTxx(ctx, nil)
