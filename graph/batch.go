@@ -180,6 +180,7 @@ func unitID(u catalog.Unit) int64                   { return u.ID }
 func procedureID(p catalog.Procedure) int64         { return p.ID }
 func agencyID(a catalog.Agency) int64               { return a.ID }
 func legalDocumentID(d catalog.LegalDocument) int64 { return d.ID }
+func proposalID(p proposal.Proposal) int64          { return p.ID }
 
 // primeAll fetches the values of ids in one call and primes loader with
 // them.

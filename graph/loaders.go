@@ -51,42 +51,23 @@ const batchWait = 500 * time.Microsecond
 // lives for hours, passes dataloadgen.WithoutCache() so each event reads
 // fresh data.
 func NewLoaders(s Store, opts ...dataloadgen.Option) *Loaders {
-	byID := func(list func(context.Context, []int64) ([]catalog.Procedure, error)) func(context.Context, []int64) (map[int64]catalog.Procedure, error) {
-		return func(ctx context.Context, ids []int64) (map[int64]catalog.Procedure, error) {
-			rows, err := list(ctx, ids)
-			return index(rows, func(p catalog.Procedure) int64 { return p.ID }), err
-		}
-	}
 	opt := append([]dataloadgen.Option{dataloadgen.WithWait(batchWait)}, opts...)
 	l := &Loaders{
-		Procedure:        dataloadgen.NewMappedLoader(byID(s.ProceduresByIDs), opt...),
-		ProcedureSummary: dataloadgen.NewMappedLoader(byID(s.ProcedureSummariesByIDs), opt...),
+		Procedure:        dataloadgen.NewMappedLoader(mapByID(s.ProceduresByIDs, procedureID), opt...),
+		ProcedureSummary: dataloadgen.NewMappedLoader(mapByID(s.ProcedureSummariesByIDs, procedureID), opt...),
 		Channels:         dataloadgen.NewMappedLoader(s.ChannelsByProcedure, opt...),
 		Documents:        dataloadgen.NewMappedLoader(s.DocumentsByProcedure, opt...),
 		Agencies:         dataloadgen.NewMappedLoader(s.AgenciesByProcedure, opt...),
 		LegalDocs:        dataloadgen.NewMappedLoader(s.LegalDocumentsByProcedure, opt...),
 		SectorCount:      dataloadgen.NewMappedLoader(s.SectorProcedureCounts, opt...),
-		Sector: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Sector, error) {
-			rows, err := s.Sectors(ctx, ids)
-			return index(rows, func(v catalog.Sector) int64 { return v.ID }), err
-		}, opt...),
-		Agency: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Agency, error) {
-			rows, err := s.AgenciesByIDs(ctx, ids)
-			return index(rows, func(v catalog.Agency) int64 { return v.ID }), err
-		}, opt...),
-		Unit: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.Unit, error) {
-			rows, err := s.UnitsByIDs(ctx, ids)
-			return index(rows, func(v catalog.Unit) int64 { return v.ID }), err
-		}, opt...),
-		UnitChildren: dataloadgen.NewMappedLoader(s.UnitChildren, opt...),
-		LegalDocument: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]catalog.LegalDocument, error) {
-			rows, err := s.LegalDocumentsByIDs(ctx, ids)
-			return index(rows, func(v catalog.LegalDocument) int64 { return v.ID }), err
-		}, opt...),
-		Proposal: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]proposal.Proposal, error) {
-			rows, err := s.ProposalsByIDs(ctx, visibility(ctx), ids)
-			return index(rows, func(v proposal.Proposal) int64 { return v.ID }), err
-		}, opt...),
+		Sector:           dataloadgen.NewMappedLoader(mapByID(s.Sectors, sectorID), opt...),
+		Agency:           dataloadgen.NewMappedLoader(mapByID(s.AgenciesByIDs, agencyID), opt...),
+		Unit:             dataloadgen.NewMappedLoader(mapByID(s.UnitsByIDs, unitID), opt...),
+		UnitChildren:     dataloadgen.NewMappedLoader(s.UnitChildren, opt...),
+		LegalDocument:    dataloadgen.NewMappedLoader(mapByID(s.LegalDocumentsByIDs, legalDocumentID), opt...),
+		Proposal: dataloadgen.NewMappedLoader(mapByID(func(ctx context.Context, ids []int64) ([]proposal.Proposal, error) {
+			return s.ProposalsByIDs(ctx, visibility(ctx), ids)
+		}, proposalID), opt...),
 		Events: dataloadgen.NewMappedLoader(s.EventsByProposal, opt...),
 	}
 	return l

@@ -115,31 +115,21 @@ func (d *DB) UpdateProcedure(ctx context.Context, id int64, p catalog.ProcedureP
 		}
 		// Each list given replaces the stored one.
 		var parts catalog.ProcedureDraft
-		replace := func(table string) error {
-			_, err := exec(ctx, tx, `DELETE FROM `+table+` WHERE procedure_id = $1`, id)
-			return err
-		}
+		var replaced []string // the tables of the lists given
 		if p.Levels != nil {
-			parts.Levels = *p.Levels
-			if err := replace("procedure_levels"); err != nil {
-				return err
-			}
+			parts.Levels, replaced = *p.Levels, append(replaced, "procedure_levels")
 		}
 		if p.Channels != nil {
-			parts.Channels = *p.Channels
-			if err := replace("procedure_channels"); err != nil {
-				return err
-			}
+			parts.Channels, replaced = *p.Channels, append(replaced, "procedure_channels")
 		}
 		if p.Documents != nil {
-			parts.Documents = *p.Documents
-			if err := replace("procedure_documents"); err != nil {
-				return err
-			}
+			parts.Documents, replaced = *p.Documents, append(replaced, "procedure_documents")
 		}
 		if p.LegalBasis != nil {
-			parts.LegalBasis = *p.LegalBasis
-			if err := replace("procedure_legal_documents"); err != nil {
+			parts.LegalBasis, replaced = *p.LegalBasis, append(replaced, "procedure_legal_documents")
+		}
+		for _, table := range replaced {
+			if _, err := exec(ctx, tx, `DELETE FROM `+table+` WHERE procedure_id = $1`, id); err != nil {
 				return err
 			}
 		}

@@ -91,7 +91,8 @@ func TestAdminWritesEveryColumn(t *testing.T) {
 	patch := catalog.ProcedurePatch{Name: str("Đăng ký khai tử"), Sector: str("Chứng thực"), Type: str("TTHC nội bộ"),
 		DecisionNumber: str("2/QĐ"), Audiences: &[]string{"Tổ chức", "Công dân"}, Steps: str("Nộp trực tuyến"),
 		Requirements: str("Có"), Result: str("Trích lục"), ReceptionAddr: str("UBND tỉnh"), Status: &status,
-		Channels: &[]catalog.Channel{{Kind: catalog.ChannelOnline}}}
+		Channels: &[]catalog.Channel{{Kind: catalog.ChannelOnline}}, Levels: &[]catalog.LevelCode{catalog.LevelProvince},
+		Documents: &[]catalog.Document{{Name: "Tờ khai"}}, LegalBasis: &[]catalog.LegalRef{{Number: doc.Number}}}
 	got, err := db.UpdateProcedure(ctx, p.ID, patch)
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +106,27 @@ func TestAdminWritesEveryColumn(t *testing.T) {
 	}
 	checkEqual(t, "procedure after an empty patch", []any{got.Name, got.Sector.Name, got.Type, got.DecisionNumber,
 		got.Audiences, got.Steps, got.Requirements, got.Result, got.ReceptionAddr, got.Status, got.OnlineAvailable}, updated)
+	parts := func() []any {
+		t.Helper()
+		ids := []int64{p.ID}
+		channels, err := db.ChannelsByProcedure(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		documents, err := db.DocumentsByProcedure(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		basis, err := db.LegalDocumentsByProcedure(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(channels[p.ID]) != 1 || len(documents[p.ID]) != 1 || len(basis[p.ID]) != 1 {
+			t.Fatalf("parts: %v, %v, %v; want one of each", channels, documents, basis)
+		}
+		return []any{got.Levels, channels[p.ID][0].Kind, documents[p.ID][0].Name, basis[p.ID][0].Number}
+	}
+	checkEqual(t, "the lists of the procedure", parts(), []any{[]catalog.LevelCode{catalog.LevelProvince}, catalog.ChannelOnline, "Tờ khai", doc.Number})
 	if got, err = db.UpdateProcedure(ctx, p.ID, catalog.ProcedurePatch{Sector: str("")}); err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,6 @@ func day(s string) *time.Time {
 	return &d
 }
 
-func ptr[T any](v T) *T { return &v }
 
 // reportingQuery is one statistics query of the plan test and the
 // benchmark.
