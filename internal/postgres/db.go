@@ -1,5 +1,7 @@
 // Package postgres implements the application's storage in PostgreSQL.
-// Every SQL statement of the application lives in this package.
+// Every SQL statement the server runs lives in this package; the only
+// others are the bulk loader of the synthetic data set (internal/generate)
+// and the broker's LISTEN (internal/pubsub).
 package postgres
 
 import (
