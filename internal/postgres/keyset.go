@@ -158,6 +158,23 @@ func (o ordering) apply(w *where, req page.Request, idExpr string) string {
 	return fmt.Sprintf("ORDER BY %s LIMIT %d", strings.Join(parts, ", "), req.Limit+1)
 }
 
+// keyed is a row read with its cursor keys (the cursor_keys column).
+type keyed interface {
+	cursorKeys() (keys []string, id int64)
+}
+
+// pageOf makes the page of the rows a statement ordered and limited by
+// apply read, each row made a node.
+func pageOf[R keyed, T any](rows []R, req page.Request, ord ordering, node func(R) T) page.Page[T] {
+	rows, more := trim(rows, req)
+	out := page.Page[T]{Info: page.InfoFor(req, more), Edges: make([]page.Edge[T], len(rows))}
+	for i, r := range rows {
+		keys, id := r.cursorKeys()
+		out.Edges[i] = page.Edge[T]{Node: node(r), Cursor: ord.cursor(keys, id)}
+	}
+	return out
+}
+
 // trim cuts the extra row fetched by apply and puts backward pages back in
 // order. It returns whether the extra row was there.
 func trim[T any](rows []T, req page.Request) ([]T, bool) {

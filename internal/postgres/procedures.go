@@ -56,6 +56,8 @@ func (r procedureRow) procedure() catalog.Procedure {
 	}
 }
 
+func (r procedureRow) cursorKeys() ([]string, int64) { return r.CursorKeys, r.ID }
+
 func (r procedureRow) sector() *catalog.Sector {
 	if r.SectorID == nil || r.SectorName == nil {
 		return nil
@@ -196,31 +198,23 @@ func listProceduresQuery(f catalog.ProcedureFilter, o catalog.ProcedureOrder, ar
 
 // ListProcedures returns one page of procedures matching f in order o.
 func (d *DB) ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error) {
-	var out page.Page[catalog.Procedure]
 	q, err := listProceduresQuery(f, o, args)
 	if err != nil || q.req.Limit == 0 {
-		return out, err
+		return page.Page[catalog.Procedure]{}, err
 	}
 	// Sized for the page: growing a slice of wide rows as they come was a
 	// tenth of the allocations of a request.
 	rows := make([]procedureRow, 0, q.req.Limit+1)
 	if err := sel(ctx, d.db, &rows, q.sql, q.args...); err != nil {
-		return out, fmt.Errorf("procedures: list: %w", err)
+		return page.Page[catalog.Procedure]{}, fmt.Errorf("procedures: list: %w", err)
 	}
+	out := pageOf(rows, q.req, q.ord, procedureRow.procedure)
 	if q.withTotal {
-		total := 0
+		total := 0 // every row holds the count of all
 		if len(rows) > 0 && rows[0].Total != nil {
 			total = *rows[0].Total
 		}
 		out.Total = &total
-	}
-	rows, more := trim(rows, q.req)
-	out.Info = page.InfoFor(q.req, more)
-	for _, r := range rows {
-		out.Edges = append(out.Edges, page.Edge[catalog.Procedure]{
-			Node:   r.procedure(),
-			Cursor: q.ord.cursor(r.CursorKeys, r.ID),
-		})
 	}
 	return out, nil
 }

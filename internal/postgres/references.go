@@ -90,6 +90,8 @@ func (r unitRow) unit() catalog.Unit {
 		IsCentralReviewer: r.Central}
 }
 
+func (r unitRow) cursorKeys() ([]string, int64) { return r.CursorKeys, r.ID }
+
 const unitColumns = `u.id, u.code, u.name, u.level_code, u.parent_id, u.valid_from, u.valid_to, u.successor_id, u.is_central_reviewer`
 
 // UnitsByIDs returns the administrative units with the given ids.
@@ -149,12 +151,7 @@ func (d *DB) ListUnits(ctx context.Context, f catalog.UnitFilter, args page.Args
 		FROM administrative_units u `+w.sql()+` `+tail, w.args...); err != nil {
 		return out, fmt.Errorf("units: list: %w", err)
 	}
-	rows, more := trim(rows, req)
-	out.Info = page.InfoFor(req, more)
-	for _, r := range rows {
-		out.Edges = append(out.Edges, page.Edge[catalog.Unit]{Node: r.unit(), Cursor: unitOrdering.cursor(r.CursorKeys, r.ID)})
-	}
-	return out, nil
+	return pageOf(rows, req, unitOrdering, unitRow.unit), nil
 }
 
 // CountUnits counts the units matching f.
@@ -179,6 +176,14 @@ func (d *DB) LegalDocumentsByIDs(ctx context.Context, ids []int64) ([]catalog.Le
 	}
 	return out, nil
 }
+
+// listedLegalDocument is a legal document read for a page.
+type listedLegalDocument struct {
+	legalDocumentRow
+	CursorKeys pq.StringArray `db:"cursor_keys"`
+}
+
+func (r listedLegalDocument) cursorKeys() ([]string, int64) { return r.CursorKeys, r.ID }
 
 var legalDocumentOrdering = ordering{name: "legal", keys: []sortKey{{"l.number", textKey}}}
 
@@ -211,20 +216,12 @@ func (d *DB) ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilt
 	}
 	w := legalDocumentWhere(f)
 	tail := legalDocumentOrdering.apply(w, req, "l.id")
-	var rows []struct {
-		legalDocumentRow
-		CursorKeys pq.StringArray `db:"cursor_keys"`
-	}
+	var rows []listedLegalDocument
 	if err := sel(ctx, d.db, &rows, `SELECT `+legalDocumentColumns+`, `+legalDocumentOrdering.cursorKeys()+` AS cursor_keys
 		FROM legal_documents l `+w.sql()+` `+tail, w.args...); err != nil {
 		return out, fmt.Errorf("legal documents: list: %w", err)
 	}
-	rows, more := trim(rows, req)
-	out.Info = page.InfoFor(req, more)
-	for _, r := range rows {
-		out.Edges = append(out.Edges, page.Edge[catalog.LegalDocument]{Node: r.legalDocument(), Cursor: legalDocumentOrdering.cursor(r.CursorKeys, r.ID)})
-	}
-	return out, nil
+	return pageOf(rows, req, legalDocumentOrdering, listedLegalDocument.legalDocument), nil
 }
 
 // CountLegalDocuments counts the legal documents matching f.

@@ -58,7 +58,6 @@ func day(s string) *time.Time {
 	return &d
 }
 
-
 // reportingQuery is one statistics query of the plan test and the
 // benchmark.
 type reportingQuery struct {
