@@ -16,8 +16,9 @@ import (
 	"tthc/internal/report"
 )
 
-// ReportStore is what the reporting resolvers need besides the catalog's
-// statistics; internal/postgres implements it.
+// ReportStore is what the statistics (catalogStats, dossierStats,
+// legalDocumentStats, proposalStats) and the reform progress read;
+// internal/postgres implements it.
 type ReportStore interface {
 	CatalogStats(ctx context.Context, f catalog.ProcedureFilter, dim catalog.Dimension) ([]catalog.StatBucket, error)
 	DossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension, o report.DossierOrder, first *int) ([]report.DossierBucket, error)
@@ -26,6 +27,8 @@ type ReportStore interface {
 	ReformProgress(ctx context.Context, unit *int64, year int) (report.ReformProgress, error)
 	ReformTargets(ctx context.Context, year *int) ([]report.ReformTarget, error)
 	UnitWithin(ctx context.Context, id int64, ancestorCode string) (bool, error)
+	// ApplicantsLastYear reads the dossier figures for the default of a
+	// proposal's applicants per year (applicants.go).
 	ApplicantsLastYear(ctx context.Context, unitID, procedureID int64) (int64, error)
 }
 

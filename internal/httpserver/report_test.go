@@ -388,11 +388,25 @@ func TestDossierStatsScoping(t *testing.T) {
 	}
 	want := a.count(t, `SELECT sum(received) FROM dossier_stats`)
 	got := 0
+	labels := map[string]int{}
 	for _, b := range all.DossierStats {
 		got += b.Received
+		labels[b.Group[0].Label]++
 	}
 	if got != want {
 		t.Errorf("received: %d, want %d", got, want)
+	}
+	// Two communes are named Xã Tân Phú (and two Xã Nghĩa Đồng): each
+	// label names one unit.
+	for label, n := range labels {
+		if n > 1 {
+			t.Errorf("%d buckets labelled %q", n, label)
+		}
+	}
+	for _, l := range []string{"Xã Tân Phú (Huyện Tân Kỳ)", "Xã Tân Phú (Tỉnh Nghệ An)", "Thị trấn Đô Lương"} {
+		if labels[l] != 1 {
+			t.Errorf("no bucket labelled %q in %v", l, labels)
+		}
 	}
 }
 
@@ -425,14 +439,41 @@ func TestLegalDocumentStatsAPI(t *testing.T) {
 		t.Errorf("by status: %v, want 21 expired", s)
 	}
 	o := counts(got.ByOutcome)
-	if o["KEEP"] != 14 || o["AMEND"]+o["REPLACE"] != 1 || o["REPEAL"] != 0 {
-		t.Errorf("by review outcome: %v, want 14 kept, 1 to amend or replace, 0 to repeal", o)
+	if o["KEEP"] != 14 || o["AMEND"]+o["REPLACE"] != 1 || o["REPEAL"] != 0 || o["NO_ACTION"] != 21 || o["none"] != 0 {
+		t.Errorf("by review outcome: %v, want 14 kept, 1 to amend or replace, 0 to repeal, 21 reviewed without action", o)
+	}
+
+	// The whole catalog: the documents no review covered have a key and
+	// a label, as every bucket.
+	var whole struct {
+		ByOutcome []legalBucket `json:"byOutcome"`
+		ByUnit    []legalBucket `json:"byUnit"`
+	}
+	a.as(t, nil, `{
+		byOutcome: legalDocumentStats(groupBy: [REVIEW_OUTCOME]) { group { key id label } count }
+		byUnit: legalDocumentStats(groupBy: [UNIT]) { group { key id label } count }
+	}`, nil, &whole)
+	for what, buckets := range map[string][]legalBucket{"REVIEW_OUTCOME": whole.ByOutcome, "UNIT": whole.ByUnit} {
+		for _, b := range buckets {
+			if k := b.Group[0]; k.Key == nil && k.ID == nil || k.Label == "" {
+				t.Errorf("by %s: a bucket of %d documents with key %v, id %v and label %q", what, b.Count, k.Key, k.ID, k.Label)
+			}
+		}
+		last := buckets[len(buckets)-1].Group[0]
+		if last.Key == nil || *last.Key != "NOT_REVIEWED" || last.Label != "Chưa rà soát" {
+			t.Errorf("by %s: the last bucket is %v %q, want NOT_REVIEWED, Chưa rà soát", what, last.Key, last.Label)
+		}
+	}
+	if n, want := counts(whole.ByOutcome)["NOT_REVIEWED"], a.count(t, `SELECT count(*) FROM legal_documents
+		WHERE review_outcome IS NULL AND reviewed_by_unit_id IS NULL`); n != want || n == 0 {
+		t.Errorf("%d documents never reviewed, want %d", n, want)
 	}
 }
 
 type legalBucket struct {
 	Group []struct {
 		Key   *string `json:"key"`
+		ID    *string `json:"id"`
 		Label string  `json:"label"`
 	} `json:"group"`
 	Count int `json:"count"`

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/lib/pq"
-	"github.com/shopspring/decimal"
 
 	"tthc/internal/errs"
 	"tthc/internal/proposal"
@@ -28,7 +26,8 @@ import (
 //     keys crossed that no grain holds.
 // Both give exactly the same buckets; tests compare them.
 
-// The rollup grains (proposal_rollup.grain).
+// The grains of proposal_rollup (its grain column): the key each holds
+// besides status and level.
 const (
 	grainUnit      = "UNIT"
 	grainKind      = "KIND"
@@ -47,51 +46,6 @@ const (
 var crossGrains = map[[2]string]string{
 	{grainSector, grainSubmitted}: grainSectorSubmitted,
 	{grainKind, grainUnit}:        grainUnitKind,
-}
-
-// proposalDim is how one dimension reads over the facts f: the grouped
-// expression (an id when isID, else text), the rollup grain holding it (""
-// when every grain does), and its label over the grouped row g (%[1]s is
-// the key column, %[2]s the id column, %[4]s the row of lookup). An
-// entity's name is read from its table (lookup) as for dossiers (see
-// groupDim): probed per bucket when a filter narrows the question, else
-// joined whole, ranked by name, for the tens of thousands of buckets of a
-// national crossing.
-type proposalDim struct {
-	expr   string
-	isID   bool
-	grain  string
-	lookup string
-	label  string
-}
-
-func caseLabel[K ~string](labels map[K]string) string {
-	var b strings.Builder
-	b.WriteString("CASE %[1]s")
-	for k, v := range labels {
-		fmt.Fprintf(&b, " WHEN %s THEN %s", pq.QuoteLiteral(string(k)), pq.QuoteLiteral(v))
-	}
-	b.WriteString(" END")
-	return b.String()
-}
-
-func periodDim(col, format, grain string) proposalDim {
-	return proposalDim{expr: "to_char(" + col + ", '" + format + "')", grain: grain, label: "%[1]s"}
-}
-
-var proposalDims = map[report.Dimension]proposalDim{
-	report.ByStatus:           {expr: "f.status", label: caseLabel(report.StatusLabels)},
-	report.ByKind:             {expr: "f.kind", grain: grainKind, label: caseLabel(report.KindLabels)},
-	report.ByLevel:            {expr: "f.level_code", label: "(SELECT name FROM authority_levels WHERE code = %[1]s)"},
-	report.BySector:           {expr: "f.sector_id", isID: true, grain: grainSector, lookup: "sectors", label: "%[4]s.name"},
-	report.ByUnit:             {expr: "f.unit_id", isID: true, grain: grainUnit, lookup: "administrative_units", label: "%[4]s.name"},
-	report.ByReviewingUnit:    {expr: "f.reviewing_unit_id", isID: true, grain: grainReviewer, lookup: "administrative_units", label: "%[4]s.name"},
-	report.BySubmittedMonth:   periodDim("f.submitted_month", "YYYY-MM", grainSubmitted),
-	report.BySubmittedQuarter: periodDim("f.submitted_month", `YYYY-"Q"Q`, grainSubmitted),
-	report.BySubmittedYear:    periodDim("f.submitted_month", "YYYY", grainSubmitted),
-	report.ByDecidedMonth:     periodDim("f.decided_month", "YYYY-MM", grainDecided),
-	report.ByDecidedQuarter:   periodDim("f.decided_month", `YYYY-"Q"Q`, grainDecided),
-	report.ByDecidedYear:      periodDim("f.decided_month", "YYYY", grainDecided),
 }
 
 // The rollup column that holds each grain's key, under its fact name.
@@ -249,17 +203,6 @@ func baseFacts(v proposal.Visibility, f proposal.Filter, by []report.Dimension) 
 	return `SELECT ` + strings.Join(cols, ", ") + ` FROM ` + from + ` ` + w.sql(), w
 }
 
-// unitAtLevel maps every unit to its ancestor (or itself) of level $n:
-// the UNIT dimension at a chosen depth of the unit tree.
-const unitAtLevel = `WITH RECURSIVE unit_up AS (
-		SELECT id, id AS anc, level_code, parent_id, 0 AS depth FROM administrative_units
-		UNION ALL
-		SELECT unit_up.id, a.id, a.level_code, a.parent_id, unit_up.depth + 1
-		FROM unit_up JOIN administrative_units a ON a.id = unit_up.parent_id WHERE unit_up.depth < 16
-	), unit_at AS (
-		SELECT DISTINCT ON (id) id, anc FROM unit_up WHERE level_code = %s ORDER BY id, depth
-	) `
-
 // proposalSort is the sort value of a bucket g for each order field.
 var proposalSort = map[report.ProposalStatsOrderField]string{
 	report.OrderCount:       "g.n",
@@ -268,6 +211,22 @@ var proposalSort = map[report.ProposalStatsOrderField]string{
 	report.OrderPercentCut:  "(g.cost_before - g.cost_after) / NULLIF(g.cost_before, 0)",
 	report.OrderDaysCut:     "(g.days_before - g.days_after) / NULLIF(g.n, 0)",
 	report.OrderDocsRemoved: "g.documents_before - g.documents_after",
+}
+
+// proposalMeasures are the sums of a bucket, scanned by
+// proposalMeasuresInto.
+var proposalMeasures = []measure{
+	{"n", "coalesce(sum(f.n), 0)"},
+	{"cost_before", "coalesce(sum(f.cost_before), 0)"},
+	{"cost_after", "coalesce(sum(f.cost_after), 0)"},
+	{"days_before", "coalesce(sum(f.days_before), 0)"},
+	{"days_after", "coalesce(sum(f.days_after), 0)"},
+	{"documents_before", "coalesce(sum(f.documents_before), 0)"},
+	{"documents_after", "coalesce(sum(f.documents_after), 0)"},
+}
+
+func proposalMeasuresInto(m *report.ProposalMeasures) []any {
+	return []any{&m.Count, &m.CostBefore, &m.CostAfter, &m.DaysBefore, &m.DaysAfter, &m.DocumentsBefore, &m.DocumentsAfter}
 }
 
 // ProposalStats sums the proposals the actor may read that match the
@@ -279,27 +238,11 @@ func (d *DB) ProposalStats(ctx context.Context, v proposal.Visibility, q report.
 // proposalStats answers from the rollup when rollups is true and a grain
 // answers, else from the proposals table (tests compare the two).
 func (d *DB) proposalStats(ctx context.Context, v proposal.Visibility, q report.ProposalStatsQuery, rollups bool) (report.ProposalStats, error) {
-	var out report.ProposalStats
-	seen := map[report.Dimension]bool{}
-	for _, dim := range q.By {
-		if _, ok := proposalDims[dim]; !ok {
-			return out, errs.Fieldf("groupBy", "cannot group proposals by %s", dim)
-		}
-		if seen[dim] {
-			return out, errs.Fieldf("groupBy", "%s is named twice", dim)
-		}
-		seen[dim] = true
+	out := report.ProposalStats{Overlap: slices.Contains(q.By, report.ByKind)}
+	groups, err := proposalGroupsQuery(v, q, rollups)
+	if err != nil {
+		return out, err
 	}
-	if q.UnitLevel != "" && !seen[report.ByUnit] {
-		return out, errs.Fieldf("unitLevel", "unitLevel applies to grouping by UNIT")
-	}
-	if q.First < 0 || q.First > report.MaxBuckets {
-		return out, errs.Fieldf("first", "first must be between 0 and %d", report.MaxBuckets)
-	}
-	if q.Order.Field != "" && q.Order.Field != report.OrderKey && proposalSort[q.Order.Field] == "" {
-		return out, errs.Fieldf("orderBy", "unknown ordering %q", q.Order.Field)
-	}
-	out.Overlap = seen[report.ByKind]
 	if len(q.By) == 0 {
 		m, err := d.proposalTotals(ctx, v, q, rollups)
 		out.Totals.ProposalMeasures = m
@@ -310,19 +253,24 @@ func (d *DB) proposalStats(ctx context.Context, v proposal.Visibility, q report.
 		}
 		return out, err
 	}
+	out.Buckets = []report.ProposalBucket{}
+	var m, total report.ProposalMeasures
+	out.BucketCount, err = groups.run(ctx, d.db, proposalMeasuresInto(&m), func(group []report.GroupKey, isTotal bool) {
+		if isTotal {
+			total = m
+			return
+		}
+		out.Buckets = append(out.Buckets, report.ProposalBucket{Group: group, ProposalMeasures: m})
+	})
+	if err != nil {
+		return out, fmt.Errorf("proposal stats by %v: %w", q.By, err)
+	}
 	// A proposal with several kinds is in several kind buckets: their
 	// grand total would count it more than once, so it is asked apart.
-	rows, count, total, err := d.proposalGroups(ctx, v, q, !out.Overlap, rollups)
-	if err != nil {
-		return out, err
-	}
-	out.Buckets, out.BucketCount = rows, count
 	if out.Overlap {
-		m, err := d.proposalTotals(ctx, v, q, rollups)
-		if err != nil {
+		if total, err = d.proposalTotals(ctx, v, q, rollups); err != nil {
 			return out, err
 		}
-		total = m
 	}
 	out.Totals = report.ProposalBucket{Group: []report.GroupKey{}, ProposalMeasures: total}
 	return out, nil
@@ -330,17 +278,48 @@ func (d *DB) proposalStats(ctx context.Context, v proposal.Visibility, q report.
 
 // proposalTotals sums the proposals of q without grouping.
 func (d *DB) proposalTotals(ctx context.Context, v proposal.Visibility, q report.ProposalStatsQuery, rollups bool) (report.ProposalMeasures, error) {
-	text, args := proposalTotalsSQL(v, q, rollups)
-	var m []string
-	if err := get(ctx, d.db, pq.Array(&m), text, args...); err != nil {
-		return report.ProposalMeasures{}, err
+	var m report.ProposalMeasures
+	_, err := proposalTotalsQuery(v, q, rollups).run(ctx, d.db, proposalMeasuresInto(&m), func([]report.GroupKey, bool) {})
+	if err != nil {
+		return m, fmt.Errorf("proposal totals: %w", err)
 	}
-	return parseMeasures(m)
+	return m, nil
 }
 
-func proposalTotalsSQL(v proposal.Visibility, q report.ProposalStatsQuery, rollups bool) (string, []any) {
+func proposalTotalsQuery(v proposal.Visibility, q report.ProposalStatsQuery, rollups bool) groupedQuery {
 	facts, w := proposalFacts(v, q.Filter, nil, rollups)
-	return `SELECT ARRAY[` + measureSums("f") + `]::text[] FROM (` + facts + `) f`, w.args
+	return groupedQuery{from: "(" + facts + ") f", where: &where{args: w.args}, measures: proposalMeasures}
+}
+
+// proposalGroupsQuery returns the grouped statement of q, with the grand
+// total first and the number of buckets.
+func proposalGroupsQuery(v proposal.Visibility, q report.ProposalStatsQuery, rollups bool) (groupedQuery, error) {
+	dims, err := pickDimensions(proposalDims, q.By)
+	if err != nil {
+		return groupedQuery{}, err
+	}
+	if q.First < 0 || q.First > report.MaxBuckets {
+		return groupedQuery{}, errs.Fieldf("first", "first must be between 0 and %d", report.MaxBuckets)
+	}
+	if q.Order.Field != "" && q.Order.Field != report.OrderKey && proposalSort[q.Order.Field] == "" {
+		return groupedQuery{}, errs.Fieldf("orderBy", "unknown ordering %q", q.Order.Field)
+	}
+	facts, w := proposalFacts(v, q.Filter, q.By, rollups)
+	if q.UnitLevel != "" {
+		i := slices.Index(q.By, report.ByUnit)
+		if i < 0 {
+			return groupedQuery{}, errs.Fieldf("unitLevel", "unitLevel applies to grouping by UNIT")
+		}
+		dims[i] = unitAtLevelDim(w.arg(q.UnitLevel))
+	}
+	f := q.Filter
+	wide := v.All && len(f.IDs) == 0 && len(f.ProcedureIDs) == 0 && len(f.SectorIDs) == 0 && f.UnitID == nil &&
+		f.ReviewingUnitID == nil && strings.TrimSpace(f.Search) == ""
+	// The facts' conditions are inside their subquery; their parameters
+	// are the statement's.
+	return groupedQuery{from: "(" + facts + ") f", where: &where{args: w.args}, by: q.By, dims: dims,
+		measures: proposalMeasures, wide: wide, total: true,
+		order: groupOrder{measure: proposalSort[q.Order.Field], desc: q.Order.Desc, limit: &q.First}}, nil
 }
 
 // proposalFacts picks the source of the facts: a rollup grain when one
@@ -354,190 +333,18 @@ func proposalFacts(v proposal.Visibility, f proposal.Filter, by []report.Dimensi
 
 // proposalStatsSQL returns the statements ProposalStats runs for q, for
 // plan tests.
-func proposalStatsSQL(v proposal.Visibility, q report.ProposalStatsQuery) [][]any {
-	overlap := slices.Contains(q.By, report.ByKind)
+func proposalStatsSQL(v proposal.Visibility, q report.ProposalStatsQuery) ([][]any, error) {
 	var out [][]any
 	if len(q.By) > 0 {
-		text, args := proposalGroupsSQL(v, q, !overlap, true)
-		out = append(out, append([]any{text}, args...))
-	}
-	if len(q.By) == 0 || overlap {
-		text, args := proposalTotalsSQL(v, q, true)
-		out = append(out, append([]any{text}, args...))
-	}
-	return out
-}
-
-// measureSums are the sums of the measures over facts alias a, as text
-// (exact), in the order of parseMeasures.
-func measureSums(a string) string {
-	var parts []string
-	for _, c := range []string{"n", "cost_before", "cost_after", "days_before", "days_after", "documents_before", "documents_after"} {
-		parts = append(parts, "coalesce(sum("+a+"."+c+"), 0)::text")
-	}
-	return strings.Join(parts, ", ")
-}
-
-func parseMeasures(m []string) (report.ProposalMeasures, error) {
-	var out report.ProposalMeasures
-	if len(m) != 7 {
-		return out, fmt.Errorf("proposal measures: got %d values", len(m))
-	}
-	ints := []*int{&out.Count, &out.DocumentsBefore, &out.DocumentsAfter}
-	for i, s := range []string{m[0], m[5], m[6]} {
-		n, err := strconv.Atoi(s)
+		g, err := proposalGroupsQuery(v, q, true)
 		if err != nil {
-			return out, fmt.Errorf("proposal measures: %w", err)
+			return nil, err
 		}
-		*ints[i] = n
+		out = append(out, append([]any{g.sql()}, g.where.args...))
 	}
-	decs := []*decimal.Decimal{&out.CostBefore, &out.CostAfter, &out.DaysBefore, &out.DaysAfter}
-	for i, s := range m[1:5] {
-		v, err := decimal.NewFromString(s)
-		if err != nil {
-			return out, fmt.Errorf("proposal measures: %w", err)
-		}
-		*decs[i] = v
+	if len(q.By) == 0 || slices.Contains(q.By, report.ByKind) {
+		t := proposalTotalsQuery(v, q, true)
+		out = append(out, append([]any{t.sql()}, t.where.args...))
 	}
 	return out, nil
-}
-
-// proposalGroupsSQL builds the grouped statement: one row a bucket,
-// labelled and sorted, with (when withTotal) the grand total first, and
-// the number of buckets on every row.
-func proposalGroupsSQL(v proposal.Visibility, q report.ProposalStatsQuery, withTotal, rollups bool) (string, []any) {
-	facts, w := proposalFacts(v, q.Filter, q.By, rollups)
-	f := q.Filter
-	wide := v.All && len(f.IDs) == 0 && len(f.ProcedureIDs) == 0 && len(f.SectorIDs) == 0 && f.UnitID == nil &&
-		f.ReviewingUnitID == nil && strings.TrimSpace(f.Search) == ""
-	// Keys sort ascending, NULL last, unless the order asked is by key
-	// and descending; they also break the ties of a measure order.
-	dir, keyDir := "ASC", "ASC"
-	if q.Order.Desc {
-		dir = "DESC"
-		if q.Order.Field == "" || q.Order.Field == report.OrderKey {
-			keyDir = "DESC"
-		}
-	}
-	prefix, from := "", "("+facts+") f"
-	var sel, exprs, labels, order, lookups []string
-	for i, dim := range q.By {
-		pd := proposalDims[dim]
-		expr := pd.expr
-		if dim == report.ByUnit && q.UnitLevel != "" {
-			prefix = fmt.Sprintf(unitAtLevel, w.arg(q.UnitLevel))
-			from += " LEFT JOIN unit_at m ON m.id = f.unit_id"
-			expr = "m.anc"
-		}
-		k, id, t := fmt.Sprintf("g.k%d", i), fmt.Sprintf("g.i%d", i), fmt.Sprintf("t%d", i)
-		label := fmt.Sprintf(pd.label, k, id, i, t)
-		switch {
-		case pd.isID && !wide:
-			// Entities sort by label, then id.
-			expr = "(" + expr + ")::bigint"
-			sel = append(sel, fmt.Sprintf("NULL::text AS k%d, %s AS i%d", i, expr, i))
-			label = fmt.Sprintf("(SELECT %s FROM %s s WHERE s.id = %s)", fmt.Sprintf(pd.label, "", "", 0, "s"), pd.lookup, id)
-			order = append(order, fmt.Sprintf("%s IS NULL, l%d %s, %s %s", id, i, keyDir, id, keyDir))
-		case pd.isID:
-			// The rank of the lookup says the same.
-			expr = "(" + expr + ")::bigint"
-			sel = append(sel, fmt.Sprintf("NULL::text AS k%d, %s AS i%d", i, expr, i))
-			lookups = append(lookups, fmt.Sprintf("LEFT JOIN %s %s ON %s.id = %s", rankedLookup(pd.lookup, "", fmt.Sprintf(pd.label, "", "", 0, "%s")), t, t, id))
-			order = append(order, fmt.Sprintf("%s IS NULL, %s.rank %s", id, t, keyDir))
-		default:
-			expr = "(" + expr + ")::text"
-			sel = append(sel, fmt.Sprintf("%s AS k%d, NULL::bigint AS i%d", expr, i, i))
-			order = append(order, fmt.Sprintf("%s %s NULLS LAST", k, keyDir))
-		}
-		exprs = append(exprs, expr)
-		labels = append(labels, fmt.Sprintf("coalesce((%s)::text, '') AS l%d", label, i))
-	}
-	group := "GROUP BY " + strings.Join(exprs, ", ")
-	totalCol := "false AS total"
-	if withTotal {
-		group = "GROUP BY GROUPING SETS ((" + strings.Join(exprs, ", ") + "), ())"
-		totalCol = "GROUPING(" + exprs[0] + ") = 1 AS total"
-	}
-	inner := prefix + `SELECT ` + strings.Join(sel, ", ") + `, ` + totalCol + `, count(*) OVER () AS buckets,
-		` + measureColumns + `
-		FROM ` + from + ` ` + group
-	sortCol, sortOrder := "NULL::numeric AS sort", ""
-	if s := proposalSort[q.Order.Field]; s != "" {
-		sortCol, sortOrder = s+" AS sort", "sort "+dir+" NULLS LAST, "
-	}
-	limit := q.First
-	if withTotal {
-		limit++
-	}
-	text := `SELECT g.*, ` + strings.Join(labels, ", ") + `, ` + sortCol + ` FROM (` + inner + `) g ` + strings.Join(lookups, " ") + `
-		ORDER BY g.total DESC, ` + sortOrder + strings.Join(order, ", ") + ` LIMIT ` + strconv.Itoa(limit)
-	return text, w.args
-}
-
-// measureColumns sums the measures of the facts f, in the column order
-// that proposalGroups scans.
-const measureColumns = `coalesce(sum(f.n), 0) AS n, coalesce(sum(f.cost_before), 0) AS cost_before,
-		coalesce(sum(f.cost_after), 0) AS cost_after, coalesce(sum(f.days_before), 0) AS days_before,
-		coalesce(sum(f.days_after), 0) AS days_after, coalesce(sum(f.documents_before), 0) AS documents_before,
-		coalesce(sum(f.documents_after), 0) AS documents_after`
-
-// proposalGroups runs the grouped statement and returns the buckets, the
-// number of buckets before the limit and the grand total.
-func (d *DB) proposalGroups(ctx context.Context, v proposal.Visibility, q report.ProposalStatsQuery, withTotal, rollups bool) ([]report.ProposalBucket, int, report.ProposalMeasures, error) {
-	var total report.ProposalMeasures
-	text, args := proposalGroupsSQL(v, q, withTotal, rollups)
-	count(ctx)
-	rows, err := d.db.QueryxContext(ctx, text, args...)
-	if err != nil {
-		return nil, 0, total, err
-	}
-	defer rows.Close()
-	n := len(q.By)
-	buckets := []report.ProposalBucket{}
-	bucketCount := 0
-	for rows.Next() {
-		keys := make([]*string, n)
-		ids := make([]*int64, n)
-		labels := make([]string, n)
-		m := make([]string, 7)
-		var isTotal bool
-		var all int
-		var sort *string
-		dest := make([]any, 0, 3*n+10)
-		for i := range n {
-			dest = append(dest, &keys[i], &ids[i])
-		}
-		dest = append(dest, &isTotal, &all)
-		for i := range m {
-			dest = append(dest, &m[i])
-		}
-		for i := range n {
-			dest = append(dest, &labels[i])
-		}
-		dest = append(dest, &sort)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, 0, total, err
-		}
-		measures, err := parseMeasures(m)
-		if err != nil {
-			return nil, 0, total, err
-		}
-		bucketCount = all
-		if isTotal {
-			total = measures
-			continue
-		}
-		b := report.ProposalBucket{ProposalMeasures: measures}
-		for i, dim := range q.By {
-			b.Group = append(b.Group, report.GroupKey{Dimension: dim, Key: keys[i], ID: ids[i], Label: labels[i]})
-		}
-		buckets = append(buckets, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, total, err
-	}
-	if withTotal && bucketCount > 0 {
-		bucketCount-- // the total row
-	}
-	return buckets, bucketCount, total, nil
 }

@@ -12,21 +12,24 @@ import (
 // ExplainDossierStats returns the JSON plan of the statement DossierStats
 // runs, and the table it reads, for plan tests.
 func (d *DB) ExplainDossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension) (string, string, error) {
-	src, w, measures := dossierStatsQuery(f, by, true)
-	text, err := groupedSQL(src.dims, by, src.from, w, measures, dossierWide(f), groupOrder{})
+	q, err := dossierStatsQuery(f, by, true, groupOrder{})
 	if err != nil {
 		return "", "", err
 	}
 	var plan string
-	err = d.db.GetContext(ctx, &plan, "EXPLAIN (FORMAT JSON) "+text, w.args...)
-	return plan, src.from, err
+	err = d.db.GetContext(ctx, &plan, "EXPLAIN (FORMAT JSON) "+q.sql(), q.where.args...)
+	return plan, q.from, err
 }
 
 // ExplainProposalStats returns the JSON plans of the statements that
 // ProposalStats runs, for plan tests.
 func (d *DB) ExplainProposalStats(ctx context.Context, v proposal.Visibility, q report.ProposalStatsQuery) ([]string, error) {
+	statements, err := proposalStatsSQL(v, q)
+	if err != nil {
+		return nil, err
+	}
 	var plans []string
-	for _, s := range proposalStatsSQL(v, q) {
+	for _, s := range statements {
 		var plan string
 		if err := d.db.GetContext(ctx, &plan, "EXPLAIN (FORMAT JSON) "+s[0].(string), s[1:]...); err != nil {
 			return nil, err
