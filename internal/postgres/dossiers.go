@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/lib/pq"
 
@@ -16,10 +17,10 @@ func (d *DB) ResolveCodes(ctx context.Context, unitCodes, procedureCodes []strin
 	}
 	var units, procs []pair
 	if err := sel(ctx, d.db, &units, `SELECT code, id FROM administrative_units WHERE code = ANY($1)`, pq.Array(unitCodes)); err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("resolve unit codes: %w", err)
 	}
 	if err := sel(ctx, d.db, &procs, `SELECT code, id FROM procedures WHERE code = ANY($1)`, pq.Array(procedureCodes)); err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("resolve procedure codes: %w", err)
 	}
 	um, pm := make(map[string]int64, len(units)), make(map[string]int64, len(procs))
 	for _, u := range units {
@@ -55,5 +56,8 @@ func (d *DB) SaveDossierStats(ctx context.Context, rows []report.DossierStat) er
 			pending = EXCLUDED.pending`,
 		pq.Array(units), pq.Array(procs), pq.Array(periods), pq.Array(received), pq.Array(online),
 		pq.Array(onTime), pq.Array(late), pq.Array(pending))
-	return dataError(err)
+	if err != nil {
+		return fmt.Errorf("save %d dossier stats: %w", n, dataError(err))
+	}
+	return nil
 }

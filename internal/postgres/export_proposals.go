@@ -74,7 +74,7 @@ func (d *DB) ExportProposals(ctx context.Context, v proposal.Visibility, f propo
 // clause.
 const exportProposalsSQL = `
 		SELECT pr.id, pr.title, p.code AS procedure_code, p.name AS procedure_name, coalesce(s.name, '') AS sector,
-			pu.name AS proposing_unit, al.name AS proposing_level, coalesce(ru.name, '') AS reviewing_unit,
+			pu.label AS proposing_unit, al.name AS proposing_level, coalesce(ru.label, '') AS reviewing_unit,
 			pr.status, pr.kinds, pr.before_processing_days, pr.after_processing_days,
 			pr.before_documents, pr.after_documents, pr.annual_cost_before, pr.annual_cost_after, pr.annual_saving,
 			pr.needs_central_legal_change, coalesce(pr.implemented_by_number, '') AS implemented_by_number,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -41,11 +42,14 @@ func (d *DB) ReformTargets(ctx context.Context, year *int) ([]report.ReformTarge
 		SELECT NULL::bigint AS unit, id, year, unit_id, metric, cut_percent, baseline_year, source
 		FROM reform_targets WHERE $1::int IS NULL OR year = $1
 		ORDER BY year, unit_id NULLS FIRST, metric`, year)
+	if err != nil {
+		return nil, fmt.Errorf("reform targets: %w", err)
+	}
 	out := make([]report.ReformTarget, len(rows))
 	for i, r := range rows {
 		out[i] = *r.target()
 	}
-	return out, err
+	return out, nil
 }
 
 // reformSums are the sums of reform_unit_progress of one unit's subtree
@@ -87,7 +91,7 @@ func (d *DB) ReformProgress(ctx context.Context, unit *int64, year int) (report.
 			return out, &errs.Error{Code: errs.NotFound, Field: "unitId", Message: "no such administrative unit"}
 		}
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("reform progress: unit %d: %w", *unit, err)
 		}
 	}
 	// The sums of each unit directly under the one asked about (its
@@ -114,7 +118,7 @@ func (d *DB) ReformProgress(ctx context.Context, unit *int64, year int) (report.
 		GROUP BY rows.child, cu.name, rows.baseline_year
 		ORDER BY cu.name NULLS FIRST, rows.child, rows.baseline_year`, unit, year)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("reform progress: sums of %d: %w", year, err)
 	}
 	// The targets of the unit asked about and of its children in scope.
 	units := []*int64{unit}
@@ -134,7 +138,7 @@ func (d *DB) ReformProgress(ctx context.Context, unit *int64, year int) (report.
 		CROSS JOIN (VALUES ('COST'), ('TIME')) AS m(metric)
 		JOIN LATERAL reform_target_for(u.unit, $2, m.metric) t ON true`, int64Ptrs(units), year)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("reform progress: targets of %d: %w", year, err)
 	}
 	type unitMetric struct {
 		unit   int64 // 0: the unit asked about
@@ -206,7 +210,10 @@ func int64Ptrs(ps []*int64) any {
 func (d *DB) UnitWithin(ctx context.Context, id int64, ancestorCode string) (bool, error) {
 	var ok bool
 	err := get(ctx, d.db, &ok, `SELECT $1 IN (SELECT id FROM unit_subtree((SELECT id FROM administrative_units WHERE code = $2)))`, id, ancestorCode)
-	return ok, err
+	if err != nil {
+		return false, fmt.Errorf("unit %d within %s: %w", id, ancestorCode, err)
+	}
+	return ok, nil
 }
 
 // RefreshRollups rebuilds every reporting rollup from the base tables,
@@ -214,9 +221,11 @@ func (d *DB) UnitWithin(ctx context.Context, id int64, ancestorCode string) (boo
 func (d *DB) RefreshRollups(ctx context.Context) error {
 	return d.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := exec(ctx, tx, `SET LOCAL statement_timeout = 0`); err != nil {
-			return err
+			return fmt.Errorf("refresh rollups: %w", err)
 		}
-		_, err := exec(ctx, tx, `SELECT reporting_rollups_refresh()`)
-		return err
+		if _, err := exec(ctx, tx, `SELECT reporting_rollups_refresh()`); err != nil {
+			return fmt.Errorf("refresh rollups: %w", err)
+		}
+		return nil
 	})
 }
