@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 
 	"github.com/lib/pq"
 
@@ -37,6 +38,12 @@ func (d *DB) ExplainProposalStats(ctx context.Context, v proposal.Visibility, q 
 		plans = append(plans, plan)
 	}
 	return plans, nil
+}
+
+// DossierStatsSource returns the table DossierStats reads for f and by.
+func DossierStatsSource(f report.DossierFilter, by []report.Dimension) string {
+	table, _, _ := strings.Cut(dossierSourceFor(f, by).from, " ")
+	return table
 }
 
 // ProposalStatsGrain returns the rollup grain ProposalStats reads for q,

@@ -192,6 +192,34 @@ func TestDossierStatsMatchesSQL(t *testing.T) {
 	}
 }
 
+// TestDossierStatsSources checks that each question reads the smallest
+// rollup that holds its dimensions and filters (TestDossierStatsMatchesSQL
+// checks their buckets).
+func TestDossierStatsSources(t *testing.T) {
+	unit := int64(1)
+	for _, c := range []struct {
+		f    report.DossierFilter
+		by   []report.Dimension
+		want string
+	}{
+		{report.DossierFilter{}, []report.Dimension{report.ByLevel}, "dossier_level_months"},
+		{report.DossierFilter{Levels: []string{"COMMUNE"}, From: day("2025-01-01")}, []report.Dimension{report.ByQuarter}, "dossier_level_months"},
+		{report.DossierFilter{}, []report.Dimension{report.ByUnit, report.ByMonth}, "dossier_unit_months"},
+		{report.DossierFilter{WithinUnitCode: "40"}, []report.Dimension{report.ByLevel}, "dossier_unit_months"},
+		{report.DossierFilter{}, []report.Dimension{report.BySector, report.ByYear}, "dossier_procedure_months"},
+		{report.DossierFilter{ProcedureIDs: []int64{1}}, []report.Dimension{report.ByMonth}, "dossier_procedure_months"},
+		{report.DossierFilter{}, []report.Dimension{report.ByUnit, report.BySector}, "dossier_unit_procedures"},
+		{report.DossierFilter{UnitID: &unit}, []report.Dimension{report.ByProcedure}, "dossier_unit_procedures"},
+		{report.DossierFilter{SectorIDs: []int64{1}}, []report.Dimension{report.ByUnit, report.ByLevel}, "dossier_unit_procedures"},
+		{report.DossierFilter{}, []report.Dimension{report.ByUnit, report.ByProcedure, report.ByMonth}, "dossier_stats"},
+		{report.DossierFilter{UnitID: &unit, To: day("2025-06-30")}, []report.Dimension{report.BySector}, "dossier_stats"},
+	} {
+		if got := postgres.DossierStatsSource(c.f, c.by); got != c.want {
+			t.Errorf("%+v by %v: reads %s, want %s", c.f, c.by, got, c.want)
+		}
+	}
+}
+
 // TestDossierRollupsFollowImports checks that the dossier rollups stay
 // exact through imports, re-imports, deletions and moves, and that a bad
 // row is reported by line and skipped while the others load.
