@@ -12,8 +12,11 @@
 ALTER TABLE administrative_units ADD COLUMN label text;
 
 -- +goose StatementBegin
+-- The planner overestimates the prefixes (generate_series) a thousandfold
+-- and would compile the statement (JIT) for seconds; it reads a few
+-- thousand rows.
 CREATE FUNCTION unit_labels_refresh() RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
     -- One writer at a time, as for unit_closure (migration 00005): the
     -- later one then reads the units the earlier one committed.

@@ -216,14 +216,14 @@ func (d *DB) UnitWithin(ctx context.Context, id int64, ancestorCode string) (boo
 	return ok, nil
 }
 
-// RefreshRollups rebuilds every reporting rollup from the base tables,
-// in one transaction: `tthc refresh-rollups`.
+// RefreshRollups rebuilds every reporting rollup and the units' labels
+// from the base tables, in one transaction: `tthc refresh-rollups`.
 func (d *DB) RefreshRollups(ctx context.Context) error {
 	return d.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := exec(ctx, tx, `SET LOCAL statement_timeout = 0`); err != nil {
 			return fmt.Errorf("refresh rollups: %w", err)
 		}
-		if _, err := exec(ctx, tx, `SELECT reporting_rollups_refresh()`); err != nil {
+		if _, err := exec(ctx, tx, `SELECT reporting_rollups_refresh(), unit_labels_refresh()`); err != nil {
 			return fmt.Errorf("refresh rollups: %w", err)
 		}
 		return nil

@@ -123,6 +123,13 @@ func TestUnitLabelsTellNamesakesApart(t *testing.T) {
 		"40-TK-04": "Xã Tân Phú",
 		"40-X-TP":  "Xã Tân Phú Mới",
 	})
+	// A label written by hand (no trigger watches it) is rebuilt by
+	// refresh-rollups.
+	exec(`UPDATE administrative_units SET label = 'sai' WHERE code = '40-TK-04'`)
+	if err := db.RefreshRollups(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("after refresh-rollups", map[string]string{"40-TK-04": "Xã Tân Phú"})
 }
 
 // TestEveryBucketIsLabelled checks, for every report and dimension on
