@@ -3133,7 +3133,12 @@ enum CatalogDimension {
   UNIT
 }
 
-"One group of a statistic: ` + "`" + `key` + "`" + ` is a level code or the global ID of a sector, agency or unit."
+"""
+One group of a statistic: ` + "`" + `key` + "`" + ` is a level code or the global ID of a
+sector, agency or unit. Labels are as GroupKey's: a unit that shares its
+name is told apart by the units above it; procedures without a sector
+count under the label "Chưa xác định lĩnh vực" with a null key.
+"""
 type StatBucket {
   key: String
   label: String!
@@ -3198,7 +3203,7 @@ extend type Query {
   sectors: [Sector!]!
   administrativeUnits(filter: AdministrativeUnitFilter, first: Int, after: String, last: Int, before: String): AdministrativeUnitConnection!
   legalDocuments(filter: LegalDocumentFilter, first: Int, after: String, last: Int, before: String): LegalDocumentConnection!
-  "Counts of procedures matching ` + "`" + `filter` + "`" + `, grouped by one dimension, largest first."
+  "Counts of procedures matching ` + "`" + `filter` + "`" + `, grouped by one dimension, largest first, ties by key."
   catalogStats(filter: ProcedureFilter, groupBy: CatalogDimension!): [StatBucket!]!
 }
 `, BuiltIn: false},
@@ -3569,7 +3574,17 @@ type Subscription {
 The value of one grouping dimension for a bucket. ` + "`" + `key` + "`" + ` is a code (a
 level, a status, a period such as 2025-07, 2025-Q3 or 2025); ` + "`" + `id` + "`" + ` is the
 global ID when the value is an entity (a unit, a procedure, a sector), so
-it can be fed back into a filter. Both are null for rows without a value.
+it can be fed back into a filter. ` + "`" + `label` + "`" + ` is what to show: the Vietnamese
+name of a code or the name of an entity. A unit whose name another unit
+shares is told apart by the names of the units above it, nearest first,
+as many as it takes (and, if even those are alike, its code): "Xã Tân
+Phú (Huyện Tân Kỳ)" and "Xã Tân Phú (Tỉnh Nghệ An)"; a unit without a
+namesake is labelled with its name alone.
+
+The rows without a value (a proposal not yet submitted, a procedure
+without a sector) make a bucket of their own, last, whose label says so
+("Chưa gửi", "Chưa xác định lĩnh vực"); its key and id are null, except
+in legalDocumentStats, where it has a key.
 """
 type GroupKey {
   dimension: String!
@@ -3652,13 +3667,20 @@ extend type Query {
   """
   dossierStats(filter: DossierFilter, groupBy: [DossierDimension!]!, orderBy: DossierStatsOrder, first: Int): [DossierBucket!]!
     @auth(requires: [OFFICER, REVIEWER, ANALYST])
-  "Legal documents counted by the dimensions asked."
+  """
+  Legal documents counted by the dimensions asked. Documents without a
+  value have a bucket with a key of its own: NOT_REVIEWED ("Chưa rà
+  soát") under REVIEW_OUTCOME and UNIT for the documents no review
+  covered; UNKNOWN under STATUS, TYPE and ISSUER. Under REVIEW_OUTCOME,
+  NO_ACTION ("Không đề xuất xử lý") counts the documents a review covered
+  without proposing anything, such as expired ones.
+  """
   legalDocumentStats(filter: LegalDocumentStatsFilter, groupBy: [LegalDocumentDimension!]!): [LegalDocumentBucket!]!
 }
 
 "What dossier buckets can be sorted by."
 enum DossierStatsOrderField {
-  "The keys of the groups: codes and periods in order, units and sectors by name (the default)."
+  "The keys of the groups: codes and periods in order, units, procedures and sectors by label (the default)."
   KEY
   RECEIVED
   PENDING
@@ -3706,7 +3728,7 @@ enum ProposalDimension {
 }
 
 enum ProposalStatsOrderField {
-  "The keys of the groups: codes and periods in order, units and sectors by name."
+  "The keys of the groups: codes and periods in order, units and sectors by label."
   KEY
   COUNT
   ANNUAL_COST_BEFORE
