@@ -390,6 +390,29 @@ func TestProposalStatsOrderAndFirst(t *testing.T) {
 	if measuresKey(top.Totals.ProposalMeasures) != measuresKey(all.Totals.ProposalMeasures) {
 		t.Errorf("totals with first 5: %s, want all: %s", measuresKey(top.Totals.ProposalMeasures), measuresKey(all.Totals.ProposalMeasures))
 	}
+	// first: 0 lists no bucket but still counts them, also by KIND,
+	// whose totals are asked apart.
+	kinds := scalar[int](t, raw, `SELECT count(DISTINCT k) FROM proposals, unnest(kinds) k`)
+	for _, dim := range []report.Dimension{report.ByKind, report.BySector} {
+		for _, rollups := range []bool{true, false} {
+			q := report.ProposalStatsQuery{By: []report.Dimension{dim}, First: 0}
+			got, err := db.ProposalStats(ctx, analyst, q)
+			if !rollups {
+				got, err = db.ProposalStatsFromBase(ctx, analyst, q)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := len(all.Buckets)
+			if dim == report.ByKind {
+				want = kinds
+			}
+			if len(got.Buckets) != 0 || got.BucketCount != want || got.Totals.Count != all.Totals.Count {
+				t.Errorf("by %s, first 0 (rollups %v): %d buckets, bucketCount %d, total %d; want 0, %d, %d", dim, rollups,
+					len(got.Buckets), got.BucketCount, got.Totals.Count, want, all.Totals.Count)
+			}
+		}
+	}
 	// Every ordering runs, from the rollup and the table alike.
 	for _, f := range []report.ProposalStatsOrderField{report.OrderKey, report.OrderCount, report.OrderCostBefore,
 		report.OrderSaving, report.OrderPercentCut, report.OrderDaysCut, report.OrderDocsRemoved} {
