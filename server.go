@@ -34,6 +34,8 @@ import (
 	"tthc/internal/importer"
 	"tthc/internal/postgres"
 	"tthc/internal/pubsub"
+	"tthc/internal/telemetry"
+	"tthc/internal/trusted"
 )
 
 func main() {
@@ -82,6 +84,7 @@ type config struct {
 	// MaxInFlight bounds the GraphQL operations that run at once
 	// (MAX_IN_FLIGHT, default twice DB_MAX_CONNS).
 	MaxInFlight int
+	Ops         opsConfig // ops.go documents its variables
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -129,6 +132,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", v))
 		}
 	}
+	ops, err := loadOpsConfig(getenv)
+	c.Ops = ops
+	errs = append(errs, err)
 	jwt, err := jwtConfig(getenv)
 	c.JWT = jwt
 	c.PprofAddr = getenv("PPROF_ADDR")
@@ -157,7 +163,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	logger := slog.New(httpserver.LogHandler{Handler: slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})})
+	logger := newLogger(cfg.Ops.LogFormat, cfg.LogLevel, stderr)
 
 	switch cmd {
 	case "serve", "migrate", "import", "import-dossiers", "seed-demo", "generate", "refresh-rollups":
@@ -288,6 +294,7 @@ func runSeedDemo(ctx context.Context, db *postgres.DB, stdout, stderr io.Writer)
 }
 
 func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger, stdout io.Writer) error {
+	logger.Info("starting", configAttrs(cfg)...)
 	if cfg.GCPercent > 0 {
 		debug.SetGCPercent(cfg.GCPercent)
 	}
@@ -308,6 +315,37 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		return fmt.Errorf("listen for proposal events: %w", err)
 	}
 	go broker.Run(ctx)
+	if cfg.Ops.OTLPEndpoint != "" {
+		shutdown, err := telemetry.StartTracing(ctx)
+		if err != nil {
+			return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+		}
+		defer func() {
+			// The last spans, before the process ends.
+			flush, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := shutdown(flush); err != nil {
+				logger.Warn("flushing traces", "err", err)
+			}
+		}()
+		logger.Info("tracing", "endpoint", cfg.Ops.OTLPEndpoint)
+	}
+	var documents *trusted.Documents
+	if path := cfg.Ops.TrustedDocumentsFile; path != "" {
+		var err error
+		if documents, err = trusted.Load(path); err != nil {
+			return fmt.Errorf("TRUSTED_DOCUMENTS: %w", err)
+		}
+		logger.Info("trusted mode: only the documents of the manifest run", "file", path, "documents", documents.Len())
+	}
+	metrics := telemetry.NewMetrics()
+	if cfg.Ops.MetricsAddr != "" {
+		_, stop, err := httpserver.ServeMetrics(cfg.Ops.MetricsAddr, metrics, logger)
+		if err != nil {
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		defer stop()
+	}
 	handler := httpserver.NewServer(httpserver.Config{
 		Logger:         logger,
 		DB:             db,
@@ -316,6 +354,15 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		MaxInFlight:    cfg.MaxInFlight,
 		Verifier:       verifier,
 		Broker:         broker,
+
+		Metrics:          metrics,
+		MetricsElsewhere: cfg.Ops.MetricsAddr != "",
+
+		RateLimitAnonymous:     cfg.Ops.RateLimitAnonymous,
+		RateLimitAuthenticated: cfg.Ops.RateLimitAuthenticated,
+		TrustedDocuments:       documents,
+		DisableIntrospection:   !cfg.Ops.Introspection,
+		DisableGraphiQL:        !cfg.Ops.GraphiQL,
 	})
 	if cfg.PprofAddr != "" {
 		_, stop, err := httpserver.ServePprof(cfg.PprofAddr, logger)
@@ -344,7 +391,16 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		return err
 	case <-ctx.Done():
 	}
+	// SIGTERM or SIGINT: stop taking connections, let the requests in
+	// flight finish (10 s at most), then close.
+	logger.Info("shutting down: finishing the requests in flight", "cause", context.Cause(ctx))
+	start := time.Now()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdown)
+	if err := srv.Shutdown(shutdown); err != nil {
+		logger.Error("shutdown cut short", "err", err, "after", time.Since(start))
+		return err
+	}
+	logger.Info("stopped", "after", time.Since(start).Round(time.Millisecond))
+	return nil
 }

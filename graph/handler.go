@@ -16,6 +16,7 @@ import (
 	"tthc/graph/generated"
 	"tthc/graph/model"
 	"tthc/internal/page"
+	"tthc/internal/trusted"
 )
 
 // Limits on what one operation may ask for.
@@ -29,10 +30,20 @@ const (
 	MaxDepth = 12
 )
 
+// Options switch parts of the endpoint on or off.
+type Options struct {
+	// Introspection answers __schema and __type (GraphiQL needs it).
+	Introspection bool
+	// Documents, when set, are the only operations that run (trusted
+	// mode, TRUSTED_DOCUMENTS); automatic persisted queries are off then,
+	// as they would let a client register any document.
+	Documents *trusted.Documents
+}
+
 // NewHandler returns the GraphQL endpoint: POST and GET (queries only)
 // per GraphQL over HTTP, answering application/graphql-response+json to
 // clients that accept it.
-func NewHandler(r *Resolver, logger *slog.Logger) *handler.Server {
+func NewHandler(r *Resolver, logger *slog.Logger, opts Options) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective
 	setComplexity(&cfg.Complexity)
@@ -56,8 +67,14 @@ func NewHandler(r *Resolver, logger *slog.Logger) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	if opts.Documents != nil {
+		srv.Use(TrustedDocuments{Documents: opts.Documents})
+	} else {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	}
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(depthLimit{max: MaxDepth})
 	srv.AroundOperations(answerTimeout)

@@ -12,7 +12,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -57,38 +56,6 @@ func (h LogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 }
 
 func (h LogHandler) WithGroup(name string) slog.Handler { return LogHandler{h.Handler.WithGroup(name)} }
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// withAccessLog logs one line per request.
-func withAccessLog(logger *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration", time.Since(start))
-	})
-}
 
 // withRecover answers 500 instead of dropping the connection when a
 // handler panics, and logs the panic.
@@ -154,34 +121,6 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
 	})
 }
-
-// statementHeader reports in X-SQL-Statements how many SQL statements the
-// request ran, for tests and benchmarks. The GraphQL handler writes the
-// response once all resolvers are done, so the count is complete then.
-type statementHeader struct {
-	http.ResponseWriter
-	count   func() int64
-	written bool
-}
-
-func (s *statementHeader) setHeader() {
-	if !s.written {
-		s.written = true
-		s.Header().Set("X-SQL-Statements", strconv.FormatInt(s.count(), 10))
-	}
-}
-
-func (s *statementHeader) WriteHeader(code int) {
-	s.setHeader()
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statementHeader) Write(b []byte) (int, error) {
-	s.setHeader()
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statementHeader) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // getNonQuery reports whether r is a GET whose operation is a mutation or
 // a subscription, which GraphQL over HTTP answers with 405: a GET may be

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -14,6 +15,8 @@ import (
 	"tthc/internal/auth"
 	"tthc/internal/postgres"
 	"tthc/internal/pubsub"
+	"tthc/internal/telemetry"
+	"tthc/internal/trusted"
 )
 
 // Config holds the dependencies and limits of the HTTP server.
@@ -31,6 +34,20 @@ type Config struct {
 	// others wait their turn, in arrival order, within their deadline.
 	// 0: no bound.
 	MaxInFlight int
+	// Metrics are served at /metrics unless MetricsElsewhere (METRICS_ADDR
+	// serves them on a listener of their own); nil: fresh ones.
+	Metrics          *telemetry.Metrics
+	MetricsElsewhere bool
+	// RateLimitAnonymous and RateLimitAuthenticated are the cost points
+	// a client address, and a token subject, may spend a minute; 0: no
+	// limit.
+	RateLimitAnonymous, RateLimitAuthenticated int
+	// TrustedDocuments, when set, are the only operations that run.
+	TrustedDocuments *trusted.Documents
+	// DisableIntrospection and DisableGraphiQL switch those off.
+	DisableIntrospection, DisableGraphiQL bool
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // NewServer returns the service's handler with all its routes.
@@ -44,8 +61,21 @@ func NewServer(cfg Config) http.Handler {
 	if cfg.Broker != nil {
 		resolver.Events = cfg.Broker
 	}
-	mux.Handle("/graphql", graphqlMiddleware(cfg, graph.NewHandler(resolver, cfg.Logger)))
-	mux.Handle("GET /{$}", playground.Handler("tthc — thủ tục hành chính", "/graphql"))
+	if cfg.Metrics == nil {
+		cfg.Metrics = telemetry.NewMetrics()
+	}
+	registerMetrics(cfg)
+	gql := graph.NewHandler(resolver, cfg.Logger, graph.Options{Introspection: !cfg.DisableIntrospection, Documents: cfg.TrustedDocuments})
+	// Last, so they see the cost the complexity limit computed.
+	gql.Use(graph.RateLimit{Anonymous: limiter(cfg.RateLimitAnonymous), Authenticated: limiter(cfg.RateLimitAuthenticated), Metrics: cfg.Metrics})
+	gql.Use(graph.Observer{Metrics: cfg.Metrics, Logger: cfg.Logger})
+	mux.Handle("/graphql", graphqlMiddleware(cfg, gql))
+	if !cfg.MetricsElsewhere {
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	}
+	if !cfg.DisableGraphiQL {
+		mux.Handle("GET /{$}", playground.Handler("tthc — thủ tục hành chính", "/graphql"))
+	}
 	mux.Handle("GET /export/procedures.csv", exportProcedures(cfg.DB, cfg.Logger))
 	mux.Handle("GET /export/proposals.csv", exportProposals(cfg))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -58,13 +88,15 @@ func NewServer(cfg Config) http.Handler {
 		}
 		w.Write([]byte("ok\n"))
 	})
-	return withRequestID(withAccessLog(cfg.Logger, withRecover(cfg.Logger, mux)))
+	return withRequestID(observe(cfg, withRecover(cfg.Logger, mux)))
 }
 
 // graphqlMiddleware wraps the GraphQL endpoint in the limits every
 // operation runs under.
 func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 	admit := newGate(cfg.MaxInFlight)
+	cfg.Metrics.GaugeFunc("tthc_inflight_running", "GraphQL operations running under MAX_IN_FLIGHT.",
+		func() float64 { return float64(len(admit)) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodPost, http.MethodOptions:
@@ -73,12 +105,12 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use GET for queries or POST")
 			return
 		}
+		if !jsonBody(w, r) || !limitBody(w, r, cfg.MaxBodyBytes) || !resolveDocumentID(w, r, cfg.TrustedDocuments) {
+			return
+		}
 		if getNonQuery(r) {
 			w.Header().Set("Allow", "POST")
 			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "GET carries queries only: send mutations with POST")
-			return
-		}
-		if !jsonBody(w, r) || !limitBody(w, r, cfg.MaxBodyBytes) {
 			return
 		}
 		ctx := r.Context()
@@ -88,7 +120,11 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, cfg.RequestTimeout)
 			defer cancel()
-			if !admit.enter(ctx) {
+			cfg.Metrics.GateWaiting.Inc()
+			admitted := admit.enter(ctx)
+			cfg.Metrics.GateWaiting.Dec()
+			if !admitted {
+				cfg.Metrics.GateRefused.Inc()
 				writeError(w, http.StatusServiceUnavailable, "TIMEOUT", "the server is busy: the request waited its whole deadline for its turn")
 				return
 			}
@@ -96,8 +132,7 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 		}
 		ctx = graph.Authenticate(ctx, verifier(cfg), r.Header.Get("Authorization"))
 		ctx = graph.WithLoaders(ctx, cfg.DB)
-		ctx, counter := postgres.WithCounter(ctx)
-		next.ServeHTTP(&statementHeader{ResponseWriter: w, count: counter.Load}, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -16,7 +16,11 @@ import (
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // registers the "postgres" driver
 	"github.com/pressly/goose/v3"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.opentelemetry.io/otel/trace"
 
+	"tthc/internal/telemetry"
 	"tthc/migrations"
 )
 
@@ -87,6 +91,12 @@ func withRuntimeParams(rawURL string, timeout time.Duration) (string, error) {
 // Close closes the pool.
 func (d *DB) Close() error { return d.db.Close() }
 
+// PoolCollector returns Prometheus's standard collector of the connection
+// pool's statistics (sql.DBStats), as go_sql_* metrics with db_name="tthc".
+func (d *DB) PoolCollector() prometheus.Collector {
+	return collectors.NewDBStatsCollector(d.db.DB.DB, "tthc")
+}
+
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
@@ -102,12 +112,19 @@ func (d *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// Counter counts the SQL statements run on behalf of one request, so tests
-// and benchmarks can see what a query costs.
-type Counter struct{ n atomic.Int64 }
+// Counter counts the SQL statements run on behalf of one request and the
+// time they took, for its log line, its metrics and the X-SQL-Statements
+// header that tests and benchmarks read.
+type Counter struct {
+	n     atomic.Int64
+	nanos atomic.Int64
+}
 
 // Load returns the number of statements counted so far.
 func (c *Counter) Load() int64 { return c.n.Load() }
+
+// Duration returns the time the counted statements took, added up.
+func (c *Counter) Duration() time.Duration { return time.Duration(c.nanos.Load()) }
 
 type counterKey struct{}
 
@@ -117,10 +134,37 @@ func WithCounter(ctx context.Context) (context.Context, *Counter) {
 	return context.WithValue(ctx, counterKey{}, c), c
 }
 
-func count(ctx context.Context) {
-	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
+// statement counts one statement in ctx's Counter, times it and, when
+// tracing is on, traces it as a span of its own; call done when its last
+// row is read. A statement that streams its rows counts until then.
+func statement(ctx context.Context, query string) (done func()) {
+	span := trace.SpanFromContext(context.Background()) // a no-op span
+	if telemetry.Tracing() {
+		_, span = telemetry.Tracer().Start(ctx, spanName(query), trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(telemetry.AttrDBSystem, telemetry.AttrDBStatement.String(query)))
+	}
+	c, _ := ctx.Value(counterKey{}).(*Counter)
+	if c != nil {
 		c.n.Add(1)
 	}
+	start := time.Now()
+	return func() {
+		if c != nil {
+			c.nanos.Add(int64(time.Since(start)))
+		}
+		span.End()
+	}
+}
+
+// spanName names a statement's span by its first keyword (SELECT,
+// INSERT, WITH, ...), as OpenTelemetry advises: the text has too many
+// variants to be a name.
+func spanName(query string) string {
+	word, _, _ := strings.Cut(strings.TrimSpace(query), " ")
+	if i := strings.IndexAny(word, "\n\t("); i >= 0 {
+		word = word[:i]
+	}
+	return strings.ToUpper(word)
 }
 
 // queryer is what both the pool and *sqlx.Tx offer.
@@ -131,7 +175,7 @@ type queryer interface {
 }
 
 func sel(ctx context.Context, q queryer, dest any, query string, args ...any) error {
-	count(ctx)
+	defer statement(ctx, query)()
 	if p, ok := q.(*pool); ok {
 		if st := p.prepared(ctx, query); st != nil {
 			return st.SelectContext(ctx, dest, args...)
@@ -141,7 +185,7 @@ func sel(ctx context.Context, q queryer, dest any, query string, args ...any) er
 }
 
 func get(ctx context.Context, q queryer, dest any, query string, args ...any) error {
-	count(ctx)
+	defer statement(ctx, query)()
 	if p, ok := q.(*pool); ok {
 		if st := p.prepared(ctx, query); st != nil {
 			return st.GetContext(ctx, dest, args...)
@@ -151,7 +195,7 @@ func get(ctx context.Context, q queryer, dest any, query string, args ...any) er
 }
 
 func exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result, error) {
-	count(ctx)
+	defer statement(ctx, query)()
 	return q.ExecContext(ctx, query, args...)
 }
 

@@ -220,8 +220,9 @@ func (q groupedQuery) sql() string {
 // and label is allocated once and shared by the buckets that have it
 // (callers only read them).
 func (q groupedQuery) run(ctx context.Context, db queryer, dest []any, row func(group []report.GroupKey, total bool)) (int, error) {
-	count(ctx)
-	rows, err := db.QueryxContext(ctx, q.sql(), q.where.args...)
+	query := q.sql()
+	defer statement(ctx, query)()
+	rows, err := db.QueryxContext(ctx, query, q.where.args...)
 	if err != nil {
 		return 0, err
 	}

@@ -220,6 +220,9 @@ func TestListenerSurvivesTerminate(t *testing.T) {
 	// Written after it is back: delivered by NOTIFY.
 	p = e.advance(t, p, proposal.StatusSubmitted)
 	expect("the event written after reconnecting", proposal.StatusSubmitted)
+	if n := e.broker.Reconnects(); n != 1 {
+		t.Errorf("the broker counts %d reconnections, want 1 (the metric reads it)", n)
+	}
 	select {
 	case n := <-notices:
 		t.Errorf("unexpected extra notice %+v (a duplicate?)", n)

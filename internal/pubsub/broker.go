@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -85,6 +86,8 @@ type Broker struct {
 	listener *pq.Listener
 	cfg      Config
 	logger   *slog.Logger
+	// reconnects counts the times the listener got its connection back.
+	reconnects atomic.Int64
 
 	mu     sync.Mutex
 	subs   map[chan proposal.Notice]struct{}
@@ -123,6 +126,7 @@ func NewBroker(ctx context.Context, store Store, cfg Config, logger *slog.Logger
 		case pq.ListenerEventDisconnected:
 			logger.Warn("proposal listener disconnected", "err", err)
 		case pq.ListenerEventReconnected:
+			b.reconnects.Add(1)
 			logger.Info("proposal listener reconnected")
 		case pq.ListenerEventConnectionAttemptFailed:
 			logger.Warn("proposal listener cannot reconnect yet", "err", err)
@@ -252,6 +256,10 @@ func (b *Broker) closeAll() {
 		close(ch)
 	}
 }
+
+// Reconnects returns how many times the listener got its connection
+// back after losing it, for metrics.
+func (b *Broker) Reconnects() int64 { return b.reconnects.Load() }
 
 // Subscribers returns how many subscribers the broker has, for tests and
 // metrics.
