@@ -1,7 +1,8 @@
 # Two commands set everything up on a fresh Debian/Ubuntu machine:
 #   make run    PostgreSQL (or $DATABASE_URL), migrations, demo catalog, server
 #   make test   the whole suite against a private, throwaway PostgreSQL
-.PHONY: run test build generate check-generate vet fmt bench bench-quick clean
+#   make stop   stops the private PostgreSQL clusters those two started
+.PHONY: run test stop build generate check-generate vet fmt bench bench-quick clean
 
 BIN := bin/tthc
 
@@ -13,6 +14,9 @@ run: build
 
 test:
 	scripts/test.sh
+
+stop:
+	scripts/stop.sh
 
 generate:
 	go generate ./...

@@ -1,14 +1,6 @@
 // Command tthc serves the GraphQL API of the catalog of administrative
-// procedures and runs its maintenance tasks.
-//
-//	tthc [serve]        serve GraphiQL at / and the API at /graphql
-//	tthc migrate        apply database migrations
-//	tthc import FILE    import national-portal records (JSONL; - for stdin)
-//	tthc import-dossiers FILE  import one-stop desk statistics (CSV; - for stdin)
-//	tthc seed-demo      load the demo catalog shipped in the repository
-//	tthc token --sub ID --role ROLE --unit CODE   mint a development token (see token.go)
-//	tthc generate --scale national --seed N   fill an empty database with a national-scale data set
-//	tthc refresh-rollups  rebuild the reporting rollups from the base tables
+// procedures and runs its maintenance tasks: `tthc help` lists them (the
+// table is in cli.go).
 package main
 
 import (
@@ -23,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -155,6 +148,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
+	// Help needs no configuration, so it comes before any is read.
+	if cmd == "help" || isHelp(cmd) {
+		return help(args, stdout, stderr)
+	}
+	c, ok := lookupCommand(cmd)
+	if !ok {
+		printUsage(stderr)
+		return usageError(fmt.Errorf("unknown command %q", cmd))
+	}
+	if slices.ContainsFunc(args, isHelp) {
+		printCommandHelp(stdout, c)
+		return nil
+	}
 	if cmd == "token" {
 		// Needs no database.
 		return runToken(args, getenv, stdout, stderr)
@@ -165,11 +171,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	logger := newLogger(cfg.Ops.LogFormat, cfg.LogLevel, stderr)
 
-	switch cmd {
-	case "serve", "migrate", "import", "import-dossiers", "seed-demo", "generate", "refresh-rollups":
-	default:
-		return fmt.Errorf("unknown command %q: use serve, migrate, import FILE, import-dossiers FILE, seed-demo, generate, refresh-rollups or token", cmd)
-	}
 	db, err := postgres.Open(ctx, postgres.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.MaxConns})
 	if err != nil {
 		return err
@@ -261,26 +262,37 @@ func runImportDossiers(ctx context.Context, args []string, db *postgres.DB, stdi
 	return nil
 }
 
+// generateFlags are the flags of tthc generate.
+type generateFlags struct {
+	scale string
+	seed  int64
+}
+
+func (f *generateFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.scale, "scale", "national", "data set size: national or small")
+	fs.Int64Var(&f.seed, "seed", 1, "the same seed gives the same data")
+}
+
 func runGenerate(ctx context.Context, args []string, url string, db *postgres.DB, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scaleName := fs.String("scale", "national", "data set size: national or small")
-	seed := fs.Int64("seed", 1, "the same seed gives the same data")
-	if err := fs.Parse(args); err != nil {
+	var f generateFlags
+	f.define(fs)
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	scale, ok := generate.Scales[*scaleName]
+	scale, ok := generate.Scales[f.scale]
 	if !ok {
-		return fmt.Errorf("unknown scale %q: use national or small", *scaleName)
+		return flagMistake(fs, fmt.Errorf("unknown scale %q: use national or small", f.scale))
 	}
 	start := time.Now()
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	if err := generate.Fill(ctx, url, scale, *seed, stderr); err != nil {
+	if err := generate.Fill(ctx, url, scale, f.seed, stderr); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "generate: %s data set (seed %d) in %s\n", scale.Name, *seed, time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "generate: %s data set (seed %d) in %s\n", scale.Name, f.seed, time.Since(start).Round(time.Second))
 	return nil
 }
 
