@@ -77,7 +77,8 @@ type config struct {
 	// MaxInFlight bounds the GraphQL operations that run at once
 	// (MAX_IN_FLIGHT, default twice DB_MAX_CONNS).
 	MaxInFlight int
-	Ops         opsConfig // ops.go documents its variables
+	Ops         opsConfig  // ops.go documents its variables
+	Edge        edgeConfig // edge.go documents its variables
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -127,6 +128,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	ops, err := loadOpsConfig(getenv)
 	c.Ops = ops
+	errs = append(errs, err)
+	edge, err := loadEdgeConfig(getenv)
+	c.Edge = edge
 	errs = append(errs, err)
 	jwt, err := jwtConfig(getenv)
 	c.JWT = jwt
@@ -375,6 +379,9 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		TrustedDocuments:       documents,
 		DisableIntrospection:   !cfg.Ops.Introspection,
 		DisableGraphiQL:        !cfg.Ops.GraphiQL,
+
+		CORSAllowedOrigins: cfg.Edge.CORSAllowedOrigins,
+		TrustedProxies:     cfg.Edge.TrustedProxies,
 	})
 	if cfg.PprofAddr != "" {
 		_, stop, err := httpserver.ServePprof(cfg.PprofAddr, logger)
@@ -392,12 +399,22 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	fmt.Fprintf(stdout, "tthc: GraphiQL on http://localhost:%d/ , API at http://localhost:%d/graphql\n", cfg.Port, cfg.Port)
+	scheme := "http"
+	if cfg.Edge.TLSCertFile != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stdout, "tthc: GraphiQL on %s://localhost:%d/ , API at %[1]s://localhost:%[2]d/graphql\n", scheme, cfg.Port)
 	logger.Info("serving", "port", cfg.Port, "request_timeout", cfg.RequestTimeout,
 		"statement_timeout", cfg.StatementTimeout, "db_max_conns", cfg.MaxConns)
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if cfg.Edge.TLSCertFile != "" {
+			errc <- srv.ServeTLS(ln, cfg.Edge.TLSCertFile, cfg.Edge.TLSKeyFile)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"slices"
 	"strings"
 )
 
@@ -13,7 +12,7 @@ import (
 // it appended to X-Forwarded-For, and so on leftwards while the address
 // found is a trusted proxy too. Entries left of the first untrusted one
 // are the client's to write and are never believed.
-func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
+func clientAddr(r *http.Request, trusted TrustedProxies) netip.Addr {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -27,7 +26,7 @@ func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
 	for _, v := range r.Header.Values("X-Forwarded-For") {
 		hops = append(hops, strings.Split(v, ",")...)
 	}
-	for i := len(hops) - 1; i >= 0 && isTrusted(addr, trusted); i-- {
+	for i := len(hops) - 1; i >= 0 && trusted.contains(addr); i-- {
 		next, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
 		if err != nil {
 			break
@@ -35,8 +34,4 @@ func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
 		addr = next.Unmap().WithZone("")
 	}
 	return addr
-}
-
-func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
-	return slices.ContainsFunc(trusted, func(p netip.Prefix) bool { return p.Contains(addr) })
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -46,8 +45,13 @@ type Config struct {
 	TrustedDocuments *trusted.Documents
 	// DisableIntrospection and DisableGraphiQL switch those off.
 	DisableIntrospection, DisableGraphiQL bool
-	// TrustedProxies are the peers whose X-Forwarded-For is believed.
-	TrustedProxies []netip.Prefix
+	// CORSAllowedOrigins are the origins whose pages may call the API
+	// from a browser ("https://portal.gov.vn", "https://*.gov.vn", "*");
+	// empty: the same origin only.
+	CORSAllowedOrigins []string
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed.
+	TrustedProxies TrustedProxies
 }
 
 // NewServer returns the service's handler with all its routes.
@@ -78,17 +82,13 @@ func NewServer(cfg Config) http.Handler {
 	}
 	mux.Handle("GET /export/procedures.csv", exportProcedures(cfg.DB, cfg.Logger))
 	mux.Handle("GET /export/proposals.csv", exportProposals(cfg))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := cfg.DB.Ping(ctx); err != nil {
-			cfg.Logger.ErrorContext(ctx, "health check failed", "err", err)
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ok\n"))
-	})
-	return withRequestID(observe(cfg, withRecover(cfg.Logger, mux)))
+	// Probes: /livez for liveness, /readyz for readiness; /healthz is
+	// kept for the load balancers that asked it before.
+	mux.HandleFunc("GET /livez", livez)
+	mux.Handle("GET /readyz", readyz(cfg))
+	mux.Handle("GET /healthz", readyz(cfg))
+	return withSecurityHeaders(cfg.TrustedProxies,
+		withRequestID(observe(cfg, withCORS(cfg.CORSAllowedOrigins, withRecover(cfg.Logger, mux)))))
 }
 
 // graphqlMiddleware wraps the GraphQL endpoint in the limits every

@@ -102,7 +102,7 @@ func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
 // Migrate applies every pending migration.
 func (d *DB) Migrate(ctx context.Context) error {
-	provider, err := goose.NewProvider(goose.DialectPostgres, d.db.DB.DB, migrations.FS)
+	provider, err := d.migrations()
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -110,6 +110,29 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrations: up: %w", err)
 	}
 	return nil
+}
+
+// MigrationsPending reports whether some migration of this binary is not
+// applied in the database, so the server must not take traffic yet.
+func (d *DB) MigrationsPending(ctx context.Context) (bool, error) {
+	provider, err := d.migrations()
+	if err != nil {
+		return false, err
+	}
+	pending, err := provider.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("migrations: read the applied versions: %w", err)
+	}
+	return pending, nil
+}
+
+// migrations returns goose's view of this binary's migrations on d.
+func (d *DB) migrations() (*goose.Provider, error) {
+	provider, err := goose.NewProvider(goose.DialectPostgres, d.db.DB.DB, migrations.FS)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return provider, nil
 }
 
 // Counter counts the SQL statements run on behalf of one request and the

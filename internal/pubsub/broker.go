@@ -88,6 +88,8 @@ type Broker struct {
 	logger   *slog.Logger
 	// reconnects counts the times the listener got its connection back.
 	reconnects atomic.Int64
+	// connected is whether the listener holds a live connection.
+	connected atomic.Bool
 
 	mu     sync.Mutex
 	subs   map[chan proposal.Notice]struct{}
@@ -122,6 +124,7 @@ func NewBroker(ctx context.Context, store Store, cfg Config, logger *slog.Logger
 	u.RawQuery = q.Encode()
 	b := &Broker{store: store, cfg: cfg, logger: logger, subs: map[chan proposal.Notice]struct{}{}, recent: map[int64]struct{}{}}
 	b.listener = pq.NewListener(u.String(), cfg.MinReconnect, cfg.MaxReconnect, func(ev pq.ListenerEventType, err error) {
+		b.connected.Store(ev == pq.ListenerEventConnected || ev == pq.ListenerEventReconnected)
 		switch ev {
 		case pq.ListenerEventDisconnected:
 			logger.Warn("proposal listener disconnected", "err", err)
@@ -260,6 +263,10 @@ func (b *Broker) closeAll() {
 // Reconnects returns how many times the listener got its connection
 // back after losing it, for metrics.
 func (b *Broker) Reconnects() int64 { return b.reconnects.Load() }
+
+// Connected reports whether the listener is connected, so that events
+// reach this instance's subscribers; readiness checks ask it.
+func (b *Broker) Connected() bool { return b.connected.Load() }
 
 // Subscribers returns how many subscribers the broker has, for tests and
 // metrics.
