@@ -2,7 +2,7 @@
 #   make run    PostgreSQL (or $DATABASE_URL), migrations, demo catalog, server
 #   make test   the whole suite against a private, throwaway PostgreSQL
 #   make stop   stops the private PostgreSQL clusters those two started
-.PHONY: run test stop build generate check-generate vet fmt bench bench-quick clean
+.PHONY: run test stop build generate check-generate graphiql vet fmt bench bench-quick clean
 
 BIN := bin/tthc
 
@@ -20,6 +20,11 @@ stop:
 
 generate:
 	go generate ./...
+
+# Rebuilds the embedded GraphiQL page (internal/graphiql/dist, committed)
+# from the npm packages its package-lock.json pins.
+graphiql:
+	cd internal/graphiql && npm ci --no-audit --no-fund && npm run build
 
 # Fails when the generated GraphQL code is out of date with the schema.
 check-generate: generate

@@ -19,6 +19,28 @@ psql "$TEST_DATABASE_URL" -qtA -c "SELECT datname FROM pg_database WHERE datname
 		psql "$TEST_DATABASE_URL" -q -c "ALTER DATABASE \"$db\" IS_TEMPLATE false" -c "DROP DATABASE \"$db\" WITH (FORCE)" >/dev/null
 	done
 
+# The browser test drives Chromium, and the GraphQL-over-HTTP audit runs
+# graphql-http under Node: install what is missing (apt as root), or say
+# what to install.
+need_apt=()
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "${CHROMIUM:-}" ] || need_apt+=(chromium)
+command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "test.sh: installing ${need_apt[*]} with apt-get" >&2
+		apt-get update -qq >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >&2
+	else
+		echo "test.sh: missing ${need_apt[*]}: install with sudo apt-get install -y ${need_apt[*]}" >&2
+		exit 1
+	fi
+fi
+audit=internal/httpserver/testdata/graphql-http
+if [ ! -d "$audit/node_modules" ] || [ "$audit/package-lock.json" -nt "$audit/node_modules" ]; then
+	npm ci --prefix "$audit" --no-audit --no-fund >&2
+	touch "$audit/node_modules"
+fi
+
 go vet ./...
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*'))
 if [ -n "$unformatted" ]; then

@@ -23,7 +23,8 @@ var corsAllowedHeaders = []string{
 }
 
 // corsExposedHeaders are the response headers such a page may read.
-var corsExposedHeaders = []string{"X-Request-Id", "X-SQL-Statements"}
+var corsExposedHeaders = []string{"X-Request-Id", "X-SQL-Statements",
+	"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After"}
 
 // withCORS lets pages on the allowed origins call the API from a browser.
 // With no origin listed it adds nothing, so only pages of the same origin

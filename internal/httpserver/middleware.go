@@ -12,9 +12,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-
-	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 )
 
 type requestIDKey struct{}
@@ -120,26 +117,4 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 	json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
 	})
-}
-
-// getNonQuery reports whether r is a GET whose operation is a mutation or
-// a subscription, which GraphQL over HTTP answers with 405: a GET may be
-// cached, prefetched or repeated, so it must not change anything. A query
-// that does not parse is left to the GraphQL layer, which says why.
-func getNonQuery(r *http.Request) bool {
-	if r.Method != http.MethodGet || r.Header.Get("Upgrade") != "" {
-		return false
-	}
-	q := r.URL.Query()
-	doc, err := parser.ParseQuery(&ast.Source{Input: q.Get("query")})
-	if err != nil {
-		return false
-	}
-	name := q.Get("operationName")
-	for _, op := range doc.Operations {
-		if (name == "" && len(doc.Operations) == 1) || op.Name == name {
-			return op.Operation != ast.Query
-		}
-	}
-	return false
 }

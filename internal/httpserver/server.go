@@ -8,10 +8,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"tthc/graph"
 	"tthc/internal/auth"
+	"tthc/internal/graphiql"
 	"tthc/internal/postgres"
 	"tthc/internal/pubsub"
 	"tthc/internal/telemetry"
@@ -78,7 +77,8 @@ func NewServer(cfg Config) http.Handler {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}
 	if !cfg.DisableGraphiQL {
-		mux.Handle("GET /{$}", playground.Handler("tthc — thủ tục hành chính", "/graphql"))
+		mux.Handle("GET /{$}", graphiql.Page())
+		mux.Handle("GET "+graphiql.AssetPrefix, graphiql.Assets())
 	}
 	mux.Handle("GET /export/procedures.csv", exportProcedures(cfg.DB, cfg.Logger))
 	mux.Handle("GET /export/proposals.csv", exportProposals(cfg))
@@ -106,11 +106,6 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 			return
 		}
 		if !jsonBody(w, r) || !limitBody(w, r, cfg.MaxBodyBytes) || !resolveDocumentID(w, r, cfg.TrustedDocuments) {
-			return
-		}
-		if getNonQuery(r) {
-			w.Header().Set("Allow", "POST")
-			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "GET carries queries only: send mutations with POST")
 			return
 		}
 		ctx := r.Context()
