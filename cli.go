@@ -22,7 +22,7 @@ type command struct {
 var commands = []command{
 	{name: "serve", summary: "serve GraphiQL at / and the API at /graphql (the default command)"},
 	{name: "migrate", summary: "apply pending database migrations"},
-	{name: "import", args: "FILE", summary: "import national-portal records, one JSON object a line (- for standard input)"},
+	{name: "import", args: "[--warnings W.csv] FILE", summary: "import national-portal records, one JSON object a line (- for standard input)"},
 	{name: "import-dossiers", args: "FILE", summary: "import one-stop desk statistics (CSV; - for standard input)"},
 	{name: "seed-demo", summary: "load the demo catalog shipped in the repository"},
 	{name: "generate", args: "[--scale national|small] [--seed N]", summary: "fill an empty database with a deterministic data set",

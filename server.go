@@ -226,11 +226,26 @@ func inputFile(cmd string, args []string, stdin io.Reader) (io.Reader, func(), e
 }
 
 func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Reader, stdout, stderr io.Writer) error {
-	in, done, err := inputFile("import", args, stdin)
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	warningsFile := fs.String("warnings", "", "write every parse warning to this CSV file (line, code, field, category, fragment)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	in, done, err := inputFile("import", fs.Args(), stdin)
 	if err != nil {
 		return err
 	}
 	defer done()
+	// Created first, so a path that cannot be written fails the run
+	// before the import rather than after it.
+	var warningsOut *os.File
+	if *warningsFile != "" {
+		if warningsOut, err = os.Create(*warningsFile); err != nil {
+			return fmt.Errorf("warnings file: %w", err)
+		}
+		defer warningsOut.Close()
+	}
 	start := time.Now()
 	sum, err := importer.Load(ctx, in, db, stderr)
 	for _, r := range sum.Rejects {
@@ -240,6 +255,21 @@ func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Rea
 		return fmt.Errorf("import stopped after %d records: %w", sum.Read, err)
 	}
 	fmt.Fprintf(stdout, "import: %s in %s\n", sum, time.Since(start).Round(time.Millisecond))
+	if len(sum.Warnings) > 0 {
+		fmt.Fprintln(stdout, "import: parse warnings by category (README.md explains them):")
+		for _, c := range importer.WarningsByCategory(sum.Warnings) {
+			fmt.Fprintf(stdout, "  %6d %s\n", c.Count, c.Category)
+		}
+	}
+	if warningsOut != nil {
+		if err := importer.WriteWarningsCSV(warningsOut, sum.Warnings); err != nil {
+			return fmt.Errorf("warnings file %s: %w", *warningsFile, err)
+		}
+		if err := warningsOut.Close(); err != nil {
+			return fmt.Errorf("warnings file %s: %w", *warningsFile, err)
+		}
+		fmt.Fprintf(stdout, "import: %d warnings written to %s\n", len(sum.Warnings), *warningsFile)
+	}
 	if sum.Inserted+sum.Updated == 0 {
 		fmt.Fprintln(stdout, "import: nothing changed")
 	}

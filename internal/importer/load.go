@@ -42,13 +42,14 @@ func (r Reject) String() string {
 // Summary is what an import did.
 type Summary struct {
 	Read, Inserted, Updated, Unchanged, Rejected int
-	Warnings                                     int
 	Rejects                                      []Reject
+	// Warnings of the records that went in, in file order.
+	Warnings []LineWarning
 }
 
 func (s Summary) String() string {
 	return fmt.Sprintf("read %d, inserted %d, updated %d, unchanged %d, rejected %d (%d parse warnings)",
-		s.Read, s.Inserted, s.Updated, s.Unchanged, s.Rejected, s.Warnings)
+		s.Read, s.Inserted, s.Updated, s.Unchanged, s.Rejected, len(s.Warnings))
 }
 
 // maxLine bounds one record; the largest real record is well under 1 MiB.
@@ -93,7 +94,6 @@ func Load(ctx context.Context, r io.Reader, store Store, progress io.Writer) (Su
 			reject(rec.Procedure.Code, err.Error())
 			continue
 		}
-		s.Warnings += len(rec.Warnings)
 		draft := rec.Draft()
 		outcome, err := store.SaveProcedure(ctx, draft, Hash(draft))
 		if err != nil {
@@ -102,6 +102,9 @@ func Load(ctx context.Context, r io.Reader, store Store, progress io.Writer) (Su
 				continue
 			}
 			return s, fmt.Errorf("line %d (%s): %w", line, rec.Procedure.Code, err)
+		}
+		for _, w := range rec.Warnings {
+			s.Warnings = append(s.Warnings, LineWarning{Line: line, Code: rec.Procedure.Code, Warning: w})
 		}
 		switch outcome {
 		case catalog.Inserted:

@@ -56,7 +56,7 @@ type Record struct {
 	Channels   []catalog.Channel
 	Documents  []catalog.Document
 	LegalBasis []catalog.LegalRef // deduplicated by Number, order kept
-	Warnings   []string           // what could not be parsed reliably (kept as raw text instead)
+	Warnings   []Warning          // what could not be parsed reliably (kept as raw text instead)
 }
 
 // noInfo is what the portal prints for an empty field ("no information").
@@ -142,7 +142,10 @@ func fromPortal(pr PortalRecord) (Record, error) {
 		}
 	}
 	rec.Documents = parseDocuments(pr.Documents, &w)
-	rec.LegalBasis = parseLegalBasis(pr.LegalBasis, &w)
+	// Codes the record writes with a clear end anywhere settle where a
+	// glued code ends in the legal basis table.
+	known := cleanCodes(pr.DecisionNumber, pr.Steps, pr.Requirements, pr.Channels, pr.Documents, pr.Result)
+	rec.LegalBasis = parseLegalBasis(pr.LegalBasis, known, &w)
 	rec.Warnings = w.list
 	if err := rec.Draft().Validate(); err != nil {
 		return codeOnly, limitError(err)
@@ -172,36 +175,6 @@ func limitError(err error) error {
 		return fmt.Errorf("%s (%s): %s", key, fe.Field, fe.Reason)
 	}
 	return err
-}
-
-// warnings collects messages shaped "kind: message: detail". The kind is
-// one word (level, agency, channel, fee, document, legal, result) and the
-// message a fixed phrase, so that an import can count warnings by either;
-// the detail quotes the text concerned.
-type warnings struct {
-	list []string
-}
-
-func (w *warnings) add(kind, message, detail string) {
-	if w == nil {
-		return
-	}
-	w.list = append(w.list, kind+": "+message+": "+detail)
-}
-
-// WarningKind returns the kind of a warning produced by this package, the
-// word before the first ": " (for example "legal").
-func WarningKind(warning string) string {
-	kind, _, _ := strings.Cut(warning, ": ")
-	return kind
-}
-
-// WarningMessage returns a warning without its detail (for example
-// "legal: number without a title").
-func WarningMessage(warning string) string {
-	kind, rest, _ := strings.Cut(warning, ": ")
-	message, _, _ := strings.Cut(rest, ": ")
-	return kind + ": " + message
 }
 
 // levelNames maps the portal's words for authority levels to level codes.
@@ -234,7 +207,7 @@ func parseLevels(s string, w *warnings) []catalog.LevelCode {
 			}
 		}
 		if !ok {
-			w.add("level", "unknown level", quote(part))
+			w.add(LevelUnknown, quote(part))
 			continue
 		}
 		if !seen[code] {
@@ -271,7 +244,7 @@ func parseAgencies(s string, w *warnings) []string {
 		}
 		first, _ := utf8.DecodeRuneInString(name)
 		if unicode.IsLower(first) || utf8.RuneCountInString(name) > 300 {
-			w.add("agency", "not an agency name", snippet(name))
+			w.add(AgencyNotAName, snippet(name))
 			continue
 		}
 		if !seen[name] {
@@ -369,7 +342,7 @@ func parseResult(s string, w *warnings) (string, []string) {
 		code := resultCode(rest)
 		switch {
 		case code == "" || !isResultCode(code):
-			w.add("result", "no result code after Mã", snippet(rest))
+			w.add(ResultNoCode, snippet(rest))
 		case !seenCode[code]:
 			seenCode[code] = true
 			codes = append(codes, code)

@@ -40,18 +40,18 @@ func parseChannels(s string, w *warnings) []catalog.Channel {
 	}
 	body, ok := strings.CutPrefix(s, channelHeader)
 	if !ok {
-		w.add("channel", "no table header", snippet(s))
+		w.add(ChannelNoTable, snippet(s))
 		return nil
 	}
 	starts := channelRowStarts(body)
 	if len(starts) == 0 {
 		if strings.TrimSpace(body) != "" {
-			w.add("channel", "no channel row found", snippet(body))
+			w.add(ChannelNoRow, snippet(body))
 		}
 		return nil
 	}
 	if lead := strings.TrimSpace(body[:starts[0].pos]); lead != "" {
-		w.add("channel", "text before the first row", snippet(lead))
+		w.add(ChannelTextBeforeRow, snippet(lead))
 	}
 	var out []catalog.Channel
 	for i, st := range starts {
@@ -116,7 +116,7 @@ func parseChannelRow(kind catalog.ChannelKind, row string, w *warnings) catalog.
 
 	fee, n, ok := parseFee(rest, w)
 	if !ok {
-		w.add("channel", "row without a fee", snippet(rest))
+		w.add(FeeMissing, snippet(rest))
 	} else {
 		ch.Fee = fee
 		rest = rest[n:]
@@ -136,7 +136,7 @@ func parseRowTime(ch *catalog.Channel, row string, w *warnings) string {
 		value, err := decimal.NewFromString(strings.ReplaceAll(m[1], ",", "."))
 		if err != nil || !value.IsPositive() {
 			ch.TimeText = m[0]
-			w.add("channel", "processing time is not positive", quote(m[0]))
+			w.add(TimeNotPositive, quote(m[0]))
 		} else {
 			ch.ProcessingTime = &catalog.ProcessingTime{Value: value, Unit: timeUnits[m[2]]}
 		}
@@ -149,21 +149,21 @@ func parseRowTime(ch *catalog.Channel, row string, w *warnings) string {
 	if digits := leadingDigits.FindString(row); digits != "" {
 		if _, _, ok := feeWord(row[len(digits):]); ok {
 			ch.TimeText = digits
-			w.add("channel", "time without unit", quote(digits))
+			w.add(TimeWithoutUnit, quote(digits))
 			return row[len(digits):]
 		}
 		if m := feeAmountHead.FindStringSubmatch(row); m != nil {
 			k, ok := splitGluedTimeAndAmount(m[1])
 			if !ok {
-				w.add("channel", "time glued to fee amount, cannot split", quote(m[0]))
+				w.add(TimeGluedToFee, quote(m[0]))
 				return row
 			}
 			ch.TimeText = m[1][:k]
-			w.add("channel", "time without unit", quote(ch.TimeText))
+			w.add(TimeWithoutUnit, quote(ch.TimeText))
 			return row[k:]
 		}
 		ch.TimeText = digits
-		w.add("channel", "time without unit", quote(digits))
+		w.add(TimeWithoutUnit, quote(digits))
 		return row[len(digits):]
 	}
 
@@ -183,7 +183,7 @@ func parseRowTime(ch *catalog.Channel, row string, w *warnings) string {
 	// ..."): it runs up to the first fee.
 	if p := firstFeeIndex(row); p > 0 {
 		ch.TimeText = collapseSpaces(row[:p])
-		w.add("channel", "time is not a duration", snippet(ch.TimeText))
+		w.add(TimeNotDuration, snippet(ch.TimeText))
 		return row[p:]
 	}
 	return row
@@ -268,7 +268,7 @@ func parseFee(s string, w *warnings) (catalog.Fee, int, bool) {
 		end := matchingParen(s[n:])
 		if end < 0 {
 			// Nothing closes the note; it runs to the end of the row.
-			w.add("fee", "unbalanced parenthesis", snippet(s[n:]))
+			w.add(FeeUnbalancedParenthesis, snippet(s[n:]))
 			end = len(s[n:])
 		}
 		note = s[n : n+end]
@@ -349,7 +349,7 @@ func isNothingNote(note string) bool {
 func feeAmount(amountText, currencyWord, note string, w *warnings) (*decimal.Decimal, string) {
 	value, ok := parseGroupedNumber(amountText)
 	if !ok {
-		w.add("fee", "amount not readable", quote(amountText))
+		w.add(FeeAmountUnreadable, quote(amountText))
 		return nil, ""
 	}
 	currency := "VND"
@@ -357,16 +357,16 @@ func feeAmount(amountText, currencyWord, note string, w *warnings) (*decimal.Dec
 		currency = "USD"
 	}
 	if currency == "VND" && value.IsPositive() && value.LessThan(decimal.NewFromInt(1000)) {
-		w.add("fee", "VND amount below 1000, probably in thousands", quote(amountText+" "+currencyWord))
+		w.add(FeeInThousands, quote(amountText+" "+currencyWord))
 		return nil, ""
 	}
 	if isConditionalNote(note) {
-		w.add("fee", "note makes the amount conditional", snippet(amountText+" "+currencyWord+note))
+		w.add(FeeConditional, snippet(amountText+" "+currencyWord+note))
 		return nil, ""
 	}
 	for _, m := range noteAmounts(note) {
 		if !m.ok || m.currency != currency || !m.value.Equal(value) {
-			w.add("fee", "note gives another amount", snippet(amountText+" "+currencyWord+note))
+			w.add(FeeOtherAmounts, snippet(amountText+" "+currencyWord+note))
 			return nil, ""
 		}
 	}

@@ -26,7 +26,7 @@ func parseDocuments(s string, w *warnings) []catalog.Document {
 		return nil
 	}
 	if !strings.Contains(s, documentHeader) {
-		w.add("document", "no table header", snippet(s))
+		w.add(DocumentNoTable, snippet(s))
 		return nil
 	}
 	tables := strings.Split(s, documentHeader)
@@ -47,7 +47,7 @@ func parseDocuments(s string, w *warnings) []catalog.Document {
 		if i+2 < len(tables) {
 			heading = cleanHeading(tail)
 		} else if t := cleanHeading(tail); t != "" {
-			w.add("document", "text after the last row", snippet(t))
+			w.add(DocumentTextAfterLastRow, snippet(t))
 		}
 	}
 	return out
@@ -125,7 +125,7 @@ func parseDocumentRow(row documentRow, w *warnings) (catalog.Document, bool) {
 	doc.Name = strings.TrimSpace(strings.Trim(collapseSpaces(name), "-"))
 	doc.Form = strings.Join(forms, "; ")
 	if doc.Name == "" && doc.Form == "" {
-		w.add("document", "row without a name", quote(row.quantity))
+		w.add(DocumentRowWithoutName, quote(row.quantity))
 		return doc, false
 	}
 	if doc.Name == "" {

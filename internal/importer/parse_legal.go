@@ -3,6 +3,7 @@ package importer
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -12,439 +13,692 @@ import (
 // legalHeader is the flattened header of the legal basis table.
 const legalHeader = "Tên văn bản pháp lýMã văn bản"
 
-// The table is a run of title + number pairs with nothing between them:
+// The table is a run of title + number cells with nothing between them:
 //
 //	Luật Khiếu nại  năm 201102/2011/QH13Nghị định 05/2012/NĐ-CP05/2012/NĐ-CP
 //
-// A number is mostly "number/year/issuer" ("02/2011/QH13", "120/2025/NĐ-CP",
-// "66.7/2025/NQ-CP", "21/2007/TT-BCA(X13)"). Titles quote numbers too, so
-// the parser finds every number-shaped text and keeps those that close a
-// row. Inside a title a number follows a space and is followed by a space;
-// a cell is glued to its title before it and to the next title after it.
-// Where digits are glued on both sides, the title's own words decide (see
-// gluedIsCell and splitGluedDigits).
+// The parser reads it as a careful person does, in two steps. First it
+// finds every document symbol by the grammar of symbols (catalog.LegalNumber:
+// number, optional year, type and issuer codes or a legislature such as
+// QH15), deciding where each ends by what can follow a code: the
+// separator of another code part, the digits of the next number, or the
+// first word of the next title, which is a Vietnamese word and not a run
+// of initials. Then it decides which symbols close a row (the number
+// cell) and which are quoted inside a title, from how each is glued to
+// the text around it and whether the title already quoted it. Issuer codes
+// are an open set: none is listed here.
 
-// knownIssuers are the last parts of issuer codes in legal document
-// numbers. They let the parser find where a code ends when the next title is
-// glued to it ("TT-BCALuật", "QH14QUY ĐỊNH"). Unknown codes still parse, by
-// a weaker rule, with a warning.
-var knownIssuers = []string{
-	"CP", "TTg", "TTG", "BCA", "BTC", "BTP", "BKHĐT", "BKHCN", "BLĐTBXH", "BGTVT",
-	"BYT", "BQP", "BCT", "BNNPTNT", "BNN", "BTNMT", "BXD", "BNV", "BNG", "BGDĐT",
-	"BTTTT", "BVHTTDL", "BTCTW", "BHXH", "CSXH", "VPCP", "NHNN", "NHNNVN", "UBND",
-	"HĐND", "LLTP", "LP", "CTN", "TANDTC", "VKSNDTC", "KTNN", "UBDT", "TTCP",
-	"HĐTP", "HĐTĐTW", "BKH", "BCN", "BTM", "BTS", "BLĐ", "TCHQ", "TCT", "UBCKNN",
-	"NV", "UBTƯMTTQVN",
+// legalSymbol is a document symbol found in the text of the table.
+type legalSymbol struct {
+	runStart   int // where the digits before the first "/" start, digits the title may own included
+	start      int // where the number starts
+	end        int // where the symbol ends
+	number     string
+	year       string
+	parts      []string // type and issuer codes, or the legislature: ["NĐ", "CP"], ["QH13"]
+	gluedNext  bool     // the last code runs straight into the next number's digits
+	normalised bool     // written with stray spaces or separators
+	guessed    bool     // where it ends was decided by the shape of words alone
 }
 
-// issuerWithTerm are issuers followed by a two-digit legislature number:
-// the National Assembly (QH15) and its Standing Committee (UBTVQH15).
-var issuerWithTerm = regexp.MustCompile(`^(?:UBTVQH|QH)\d\d`)
-
-// titlePrefixes are words that the portal sometimes puts in the number
-// cell ("...tại Việt NamLuật 47/2014/QH13"); they are cut from the title.
-var titlePrefixes = []string{
-	"Thông tư liên tịch", "Thông tư", "Nghị định", "Nghị quyết", "Quyết định",
-	"Pháp lệnh", "Bộ luật", "Luật",
+// text is the symbol in its usual form.
+func (s legalSymbol) text() string {
+	t := s.number
+	if s.year != "" {
+		t += "/" + s.year
+	}
+	if len(s.parts) > 0 {
+		t += "/" + strings.Join(s.parts, "-")
+	}
+	return t
 }
 
-// numberMatch is one number-shaped text in the table.
-type numberMatch struct {
-	runStart int  // start of the digits before the first slash
-	end      int  // end of the issuer code, or of the year when there is none
-	cell     bool // closes a row
-	glued    bool // directly followed by the digits of another number
-	follows  bool // directly follows the issuer code of another number
-	year     string
+// abbreviates reports whether s is o written short: the same number and
+// year (s may lack it), and s's codes the first of o's ("46/2020" for
+// "46/2020/NĐ-CP", "52/2024/NĐ" for "52/2024/NĐ-CP").
+func (s legalSymbol) abbreviates(o legalSymbol) bool {
+	if s.number != o.number || (s.year != "" && s.year != o.year) || len(s.parts) > len(o.parts) {
+		return false
+	}
+	for i, p := range s.parts {
+		if p != o.parts[i] {
+			return false
+		}
+	}
+	return true
 }
 
-// parseLegalBasis reads can_cu_phap_ly into legal references, deduplicated by
-// number in the order they appear.
-func parseLegalBasis(s string, w *warnings) []catalog.LegalRef {
-	s = strings.TrimSpace(s)
+// thisYear dates the check for symbols from the future.
+var thisYear = time.Now().Year()
+
+// parseLegalBasis reads can_cu_phap_ly into legal references, one per
+// document in the order they appear. known holds issuer codes the record
+// writes cleanly elsewhere (cleanCodes); they settle where a glued code
+// ends when the shape of words cannot.
+func parseLegalBasis(s string, known codeSet, w *warnings) []catalog.LegalRef {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
 	if s == "" || s == noInfo {
 		return nil
 	}
 	body, ok := strings.CutPrefix(s, legalHeader)
 	if !ok {
-		w.add("legal", "no table header", snippet(s))
+		w.add(LegalNoTable, snippet(s))
 		return nil
 	}
 	if strings.TrimSpace(body) == "" || strings.TrimSpace(body) == noInfo {
 		return nil
 	}
+	known = known.with(cleanCodes(body))
+	rows, rest := legalRows(body, scanSymbols(body, known), w)
 
-	matches := findNumbers(body, w)
 	var out []catalog.LegalRef
-	seen := map[string]int{} // number -> index in out
-	titleStart := 0
-	prevEnd := -1 // end of the previous number-shaped text, cell or not
-	for i, m := range matches {
-		if m.glued && i+1 < len(matches) {
-			m.cell = gluedIsCell(body, titleStart, m, matches[i+1])
+	var syms []legalSymbol
+	for _, row := range rows {
+		if row.sym.guessed {
+			w.add(LegalBoundaryGuessed, quote(row.sym.text()))
 		}
-		if !m.cell {
-			prevEnd = m.end
-			continue
+		// One document, once: a repeat, or the same symbol written short,
+		// joins the entry of the whole symbol.
+		merged := false
+		for i, prev := range syms {
+			switch {
+			case row.sym.abbreviates(prev):
+			case prev.abbreviates(row.sym):
+				syms[i] = row.sym
+				out[i].Number = row.sym.text()
+			default:
+				continue
+			}
+			if out[i].Title == "" {
+				out[i].Title = row.title
+			}
+			merged = true
+			break
 		}
-		start := m.runStart
-		if start != prevEnd {
-			start = splitGluedDigits(body, titleStart, m, w)
+		if !merged {
+			syms = append(syms, row.sym)
+			out = append(out, catalog.LegalRef{Number: row.sym.text(), Title: row.title})
 		}
-		number := body[start:m.end]
-		if n := normaliseHomoglyphs(number); n != number {
-			w.add("legal", "look-alike letters in number", quote(number))
-			number = n
-		}
-		title := cleanLegalTitle(body[titleStart:start])
-		if i, ok := seen[number]; !ok {
-			seen[number] = len(out)
-			out = append(out, catalog.LegalRef{Number: number, Title: title})
-		} else if out[i].Title == "" {
-			// The same number again, this time with a title.
-			out[i].Title = title
-		}
-		titleStart = m.end
-		prevEnd = m.end
 	}
-	for _, ref := range out {
+	for i, ref := range out {
+		if syms[i].normalised {
+			w.add(LegalNumberNormalised, quote(ref.Number))
+		}
 		if ref.Title == "" {
-			w.add("legal", "number without a title", quote(ref.Number))
+			w.add(LegalNumberWithoutTitle, quote(ref.Number))
 		}
-		// "Luật Hải quan 201454Nghị định 59/2018/NĐ-CP": a row whose number
-		// cell ("54") has no year was not found and ran into this title.
-		if gluedRow.MatchString(ref.Title) {
-			w.add("legal", "title may hold another row", snippet(ref.Title))
+		if issues := catalog.LegalNumberIssues(ref.Number, thisYear); len(issues) > 0 {
+			w.add(LegalNumberSuspect, quote(ref.Number)+" "+string(issues[0]))
 		}
-	}
-	if rest := strings.Trim(body[titleStart:], " \t\n\r\u00a0.;,"); rest != "" {
-		if len(out) == 0 {
-			w.add("legal", "no document number found", snippet(rest))
-		} else {
-			w.add("legal", "text after the last number", snippet(rest))
+		// "Luật Hải quan 201454Nghị định 59/2018/NĐ-CP": a row whose
+		// number cell ("54") is no symbol ran into the next title.
+		if m := gluedRow.FindString(ref.Title); m != "" {
+			w.add(LegalCellNotASymbol, snippet(ref.Title))
 		}
 	}
-	return out
-}
-
-// findNumbers finds every number-shaped text in body, decides where each
-// issuer code ends and whether the number closes a row. Three shapes occur:
-// "12/2020/NĐ-CP" (the usual one), "46/2020" (no issuer) and "3510/QĐ-BHXH"
-// (no year).
-func findNumbers(body string, w *warnings) []numberMatch {
-	var out []numberMatch
-	from := 0
-	for from < len(body) {
-		loc := digitSlash.FindStringIndex(body[from:])
-		if loc == nil {
-			break
-		}
-		slash := from + loc[1] - 1
-		m := numberMatch{runStart: slash - 1}
-		if !isDigitByte(body[m.runStart]) {
-			m.runStart-- // the letter of "30a/"
-		}
-
-		// The digits before the slash, and a decimal part as in "66.7".
-		for m.runStart > from && isDigitByte(body[m.runStart-1]) {
-			m.runStart--
-		}
-		if m.runStart-2 >= from && body[m.runStart-1] == '.' && isDigitByte(body[m.runStart-2]) {
-			m.runStart--
-			for m.runStart > from && isDigitByte(body[m.runStart-1]) {
-				m.runStart--
-			}
-		}
-
-		after := slash + 1
-		next := -1
-		if y := yearAt(body[after:]); y != "" {
-			m.year = y
-			m.end = after + len(y)
-			if m.end+1 < len(body) && body[m.end] == '/' && !startsYear.MatchString(body[m.end+1:]) {
-				if end, n := scanIssuer(body, m.end+1, w); end > m.end+1 {
-					m.end, next = end, n
-				}
-			}
-			// A date ("ngày 01/7/2025") has the same shape as "46/2020".
-			if m.end == after+len(y) && m.runStart > 0 && body[m.runStart-1] == '/' {
-				from = m.end
-				continue
-			}
-		} else {
-			// Without a year the issuer follows the slash: "3510/QĐ-BHXH".
-			if r, _ := utf8.DecodeRuneInString(body[after:]); !unicode.IsUpper(r) {
-				from = after
-				continue
-			}
-			end, n := scanIssuer(body, after, w)
-			if end == after || !strings.Contains(body[after:end], "-") {
-				from = after
-				continue
-			}
-			m.end, next = end, n
-		}
-		m.glued = next >= 0
-		m.follows = len(out) > 0 && out[len(out)-1].glued && out[len(out)-1].end == m.runStart
-		m.cell = !m.glued && closesRow(body, m.runStart, m.end, m.follows)
-		out = append(out, m)
-		from = m.end
-		if next >= 0 {
-			from = next
+	if rest := strings.Trim(rest, " \t\n\r.;,"); rest != "" {
+		switch {
+		case len(out) == 0:
+			w.add(LegalNoNumber, snippet(rest))
+		case strings.ContainsAny(rest[len(rest)-1:], "0123456789"):
+			w.add(LegalCellNotASymbol, snippet(rest))
+		default:
+			w.add(LegalTextAfterLastNumber, snippet(rest))
 		}
 	}
 	return out
-}
-
-// gluedIsCell decides for a number a that is directly followed by the
-// digits of number b. Either a is quoted in a title and b is the cell
-// ("Luật 51/2019/QH1451/2019/QH14", "Nghị định số 46/2020/NĐ-CP46/2020",
-// "...theo Luật số 37/2024/QH1519/2024/TT-BTP"), or a is the cell and b
-// starts the next title ("...lĩnh vực thuế19/2021/TT-BTC86/2024/TT-BTC").
-// The title so far tells which, then the text before a: a number after a
-// space is quoted, one glued to the title's last word closes the row.
-func gluedIsCell(body string, titleStart int, a, b numberMatch) bool {
-	aText := body[a.runStart:a.end]
-	bText := body[b.runStart:b.end]
-	if strings.Contains(aText, bText) {
-		return false
-	}
-	title := body[titleStart:a.runStart]
-	switch {
-	case quotesNumber(title, bText) && !quotesNumber(title, aText):
-		return false
-	case quotesNumber(title, aText):
-		return true
-	}
-	if a.follows {
-		return false
-	}
-	// Digits glued to the title's last word ("Luật Doanh nghiệp
-	// 202076/2025/QH15") mean a closes the row, like a letter would.
-	if start := splitGluedDigits(body, titleStart, a, nil); start > a.runStart {
-		return true
-	}
-	prev, _ := utf8.DecodeLastRuneInString(title)
-	return unicode.IsLetter(prev) || strings.ContainsRune(".;:)”", prev)
-}
-
-// digitSlash finds the end of a number's first part: "12/", and "30a/" as
-// in "Nghị quyết số 30a/2008/NQ-CP".
-var digitSlash = regexp.MustCompile(`\d[a-z]?/`)
-
-// yearAt returns the year at the start of s: four digits from 1900 to 2099
-// not followed by another digit, or "".
-func yearAt(s string) string {
-	if len(s) < 4 || !isYear(s[:4]) || (len(s) > 4 && isDigitByte(s[4])) {
-		return ""
-	}
-	return s[:4]
-}
-
-// scanIssuer reads the issuer code that starts at i ("NĐ-CP", "TT-BCA",
-// "TTLT/BQP-BKHĐT-BTC", "QH13", "TT-BCA(X13)"). It returns where the code
-// ends and, when the code is directly followed by the digits of another
-// number ("QH1451/2019/QH14"), where those digits start; otherwise -1.
-func scanIssuer(body string, i int, w *warnings) (int, int) {
-	pos := i
-	lastSeg := -1
-	for {
-		segEnd := pos
-		for segEnd < len(body) {
-			r, size := utf8.DecodeRuneInString(body[segEnd:])
-			if isCodeRune(r) {
-				segEnd += size
-				continue
-			}
-			// "QĐ-TTg": the only lower-case letter in an issuer code.
-			if r == 'g' && strings.HasSuffix(body[pos:segEnd], "TT") {
-				segEnd += size
-				continue
-			}
-			break
-		}
-		if segEnd == pos {
-			break
-		}
-		lastSeg = pos
-		pos = segEnd
-		// A department code in parentheses: "TT-BCA(X13)".
-		if m := parenCode.FindString(body[pos:]); m != "" {
-			pos += len(m)
-		}
-		// "/2019/" after a segment starts the next number, not a segment; so
-		// do digits glued to a segment's letters before a slash
-		// ("QĐ-BTC601/QĐ-BTC").
-		if pos < len(body) && body[pos] == '/' && (startsYear.MatchString(body[pos+1:]) || endsInGluedDigits(body[lastSeg:pos])) {
-			break
-		}
-		if pos+1 < len(body) && strings.IndexByte("-/&_", body[pos]) >= 0 {
-			r, _ := utf8.DecodeRuneInString(body[pos+1:])
-			if isCodeRune(r) {
-				pos++
-				continue
-			}
-		}
-		break
-	}
-	if lastSeg < 0 {
-		return i, -1
-	}
-
-	seg := body[lastSeg:pos]
-	if strings.HasSuffix(seg, ")") {
-		return pos, -1 // "(X13)" closed the code
-	}
-
-	// The last segment may run into the digits of the next number.
-	if pos+1 < len(body) && body[pos] == '/' && endsInGluedDigits(seg) {
-		// "QH1451" keeps the term: "QH14" + "51"; "BTC601" is "BTC" + "601".
-		keep := len(seg) - trailingDigits(seg)
-		if loc := issuerWithTerm.FindStringIndex(seg); loc != nil && loc[1] < len(seg) {
-			keep = loc[1]
-		}
-		return lastSeg + keep, lastSeg + keep
-	}
-
-	// The last segment may run into the next title: "CPLuật" reads as
-	// "CPL", "BCAQUY ĐỊNH" as "BCAQUY".
-	next, _ := utf8.DecodeRuneInString(body[pos:])
-	nextLower := pos < len(body) && unicode.IsLower(next)
-	if isKnownIssuer(seg) && !nextLower {
-		return pos, -1
-	}
-	if k := knownIssuerPrefix(seg); k > 0 && k < len(seg) {
-		return lastSeg + k, -1
-	}
-	if isKnownIssuer(seg) {
-		return pos, -1 // followed by lower case; closesRow decides
-	}
-	if nextLower && utf8.RuneCountInString(seg) == 1 && lastSeg > i {
-		// A capitalised word after a hyphen: "166/2016/NĐ-CP-Quy định".
-		return lastSeg - 1, -1
-	}
-	if nextLower && len(seg) > 1 {
-		// An unknown code: take the last capital as the start of the next
-		// title's first word.
-		_, size := utf8.DecodeLastRuneInString(seg)
-		w.add("legal", "unknown issuer code, split guessed", snippet(body[i:min(len(body), pos+20)]))
-		return pos - size, -1
-	}
-	return pos, -1
-}
-
-// parenCode is a department code after the issuer: "TT-BCA(X13)".
-var parenCode = regexp.MustCompile(`^\([A-Z0-9]+\)`)
-
-// startsYear matches the year that follows the digits of a number.
-var startsYear = regexp.MustCompile(`^(?:19|20)\d\d(?:$|[^0-9])`)
-
-// closesRow decides whether the number from start to end, not glued to
-// another number, is a cell: it is at the end of the table or glued to the
-// next title. Inside a title a number stands after a space ("Luật số
-// 84/2015/QH13 của Quốc hội"); a cell is glued at its start to the end of
-// its title ("...kinh doanh66.18/2026/NQ-CP", "...ngày 11/12/2025;143/2025/QH15")
-// or is the repeat of a number its title quotes, handled by gluedIsCell.
-//
-// A number after a space is still a cell when the next title is glued to
-// it. Titles mostly start with a capital, but some start in lower case
-// ("Nghị định số 77/2008/NĐ-CPsửa đổi, bổ sung..."), while a title may
-// lack the space after a number it quotes ("số 53/2025/TT-BCAngày
-// 01/7/2025"). In this data the latter is always a word like "ngày".
-func closesRow(body string, start, end int, followsNumber bool) bool {
-	rest := strings.TrimRight(body[end:], " \t\n\r\u00a0.;,")
-	if rest == "" {
-		return true
-	}
-	// Glued to a title, not to the issuer code of the number before it;
-	// digits count when the title ends in a year ("giai đoạn 2026 -
-	// 2030182/2025/NQ-HĐND").
-	prev, _ := utf8.DecodeLastRuneInString(body[:start])
-	gluedStart := start > 0 && !followsNumber && (unicode.IsLetter(prev) || strings.ContainsRune(".;:)”", prev))
-	if !followsNumber && yearGlued(body[start:end]) {
-		gluedStart = true
-	}
-	r, _ := utf8.DecodeRuneInString(rest)
-	switch {
-	case unicode.IsUpper(r):
-		return true
-	case unicode.IsLower(r):
-		word := rest
-		if i := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
-			word = rest[:i]
-		}
-		return gluedStart || !inTitleWords[word]
-	}
-	return gluedStart
-}
-
-// inTitleWords follow a number inside a title, glued to it by a missing space.
-var inTitleWords = map[string]bool{"ngày": true, "của": true, "và": true, "năm": true, "tháng": true}
-
-// splitGluedDigits finds where a number starts when its digits may be glued
-// to the end of its title ("Luật Khiếu nại năm 2011" + "02/2011/QH13" reads
-// "năm 201102/2011/QH13"). It prefers a split that makes the number one the
-// title already quotes, then one that leaves a year at the end of the title.
-func splitGluedDigits(body string, titleStart int, m numberMatch, w *warnings) int {
-	run := body[m.runStart:m.end]
-	numLen := strings.IndexByte(run, '/')
-	for k := 0; k < numLen; k++ {
-		if run[k] == '.' {
-			continue
-		}
-		if quotesNumber(body[titleStart:m.runStart+k], run[k:]) {
-			return m.runStart + k
-		}
-	}
-	// A title ending in a year: "năm 2011", "01/01/2017", "2026-2030". In
-	// this data these splits all check out against the titles.
-	prev, _ := utf8.DecodeLastRuneInString(body[:m.runStart])
-	if yearGlued(run) && !unicode.IsLetter(prev) {
-		if numLen-4 > 4 {
-			w.add("legal", "long number after a year", snippet(body[max(titleStart, m.runStart-20):m.end]))
-		}
-		return m.runStart + 4
-	}
-	if len(run[:numLen])-strings.Count(run[:numLen], ".") >= 5 {
-		w.add("legal", "long number, maybe glued to its title", snippet(body[max(titleStart, m.runStart-20):m.end]))
-	}
-	return m.runStart
 }
 
 // gluedRow is a digit glued to a capitalised word inside a title.
 var gluedRow = regexp.MustCompile(`\d\p{Lu}\p{Ll}`)
 
-// yearGlued reports whether a number's digits start with a year that
-// belongs to the title before it: five or more digits, the first four a
-// year ("201102/2011/QH13" is "2011" + "02/2011/QH13"). Document numbers in
-// this data have at most four digits.
-func yearGlued(number string) bool {
-	digits, _, _ := strings.Cut(number, "/")
-	return len(digits) >= 5 && isAllDigits(digits) && isYear(digits[:4])
+// legalRow is one row of the table: a title cell and a number cell.
+type legalRow struct {
+	title string
+	sym   legalSymbol
 }
 
-// quotesNumber reports whether title contains number as a whole number,
-// not as the tail of a longer one ("5/QĐ-BHXH" in "595/QĐ-BHXH").
-func quotesNumber(title, number string) bool {
-	for from := 0; ; {
-		i := strings.Index(title[from:], number)
-		if i < 0 {
+// legalRows decides which symbols are number cells and returns the rows
+// and the text after the last one. A symbol quoted in a title stays in
+// the title.
+func legalRows(body string, syms []legalSymbol, w *warnings) ([]legalRow, string) {
+	var rows []legalRow
+	titleStart := 0
+	prevEnd := -1
+	var quoted []legalSymbol // symbols quoted in the current title
+	for i := range syms {
+		s := syms[i]
+		if s.runStart != prevEnd {
+			st := titleDigits(body, titleStart, s, quoted)
+			s.number, s.start = s.number[st-s.start:], st
+		}
+		var next *legalSymbol
+		if i+1 < len(syms) && syms[i+1].runStart == s.end {
+			next = &syms[i+1]
+		}
+		prevEnd = s.end
+		if !isCell(body, titleStart, s, next, quoted) {
+			quoted = append(quoted, s)
+			continue
+		}
+		// A cell written short ("46/2020", "12/TT-BNNMT") whose title
+		// quotes the whole symbol is that symbol.
+		if len(s.parts) == 0 || s.year == "" {
+			for _, q := range quoted {
+				if q.year != "" && len(q.parts) > 0 && q.number == s.number && (s.year == "" || s.year == q.year) && (len(s.parts) == 0 || equalParts(s.parts, q.parts)) {
+					w.add(LegalNumberCompleted, quote(s.text())+" → "+quote(q.text()))
+					s.year, s.parts = q.year, q.parts
+					break
+				}
+			}
+		}
+		rows = append(rows, legalRow{title: cleanLegalTitle(body[titleStart:s.start]), sym: s})
+		titleStart, quoted = s.end, nil
+	}
+	return rows, body[titleStart:]
+}
+
+func equalParts(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
 			return false
 		}
-		i += from
-		if i == 0 || !strings.ContainsRune("0123456789.", rune(title[i-1])) {
-			return true
-		}
-		from = i + 1
 	}
+	return true
+}
+
+// isCell decides whether s closes a row. next is the symbol whose digits
+// s runs into, if any; quoted are the symbols the row's title quotes so
+// far.
+func isCell(body string, titleStart int, s legalSymbol, next *legalSymbol, quoted []legalSymbol) bool {
+	repeats := false
+	for _, q := range quoted {
+		if s.abbreviates(q) || q.abbreviates(s) {
+			repeats = true
+		}
+	}
+	glued := gluedStart(body, titleStart, s)
+	if next != nil {
+		// "Luật 51/2019/QH1451/2019/QH14": a title quoting the number its
+		// cell repeats; "Luật số 37/2024/QH1519/2024/TT-BTP": a title
+		// ending in a quoted number; "...lĩnh vực thuế19/2021/TT-BTC86/...":
+		// a cell glued to a title that is a number.
+		if next.abbreviates(s) {
+			return false
+		}
+		return repeats || glued
+	}
+	after := body[s.end:]
+	if strings.Trim(after, " \t\n\r.;,") == "" {
+		return true // the last cell of the table
+	}
+	if len(s.parts) == 0 {
+		// Only a number and a year: a cell when glued on both sides, like
+		// "46/2020" after its title's "...NĐ-CP"; otherwise a date such as
+		// "tháng 5/2021".
+		r, _ := utf8.DecodeRuneInString(after)
+		return (glued || repeats) && unicode.IsUpper(r)
+	}
+	r, _ := utf8.DecodeRuneInString(after)
+	switch {
+	case unicode.IsUpper(r) || unicode.IsDigit(r):
+		return true // the next title, glued
+	case unicode.IsLower(r):
+		// "...NĐ-CPsửa đổi..." is a cell and a title starting in lower
+		// case; "số 53/2025/TT-BCAngày 01/7/2025" is a quote missing a space.
+		return glued || repeats || !inTitleWords[firstWord(after)]
+	}
+	// A space or punctuation, then text: inside a title, unless the text
+	// before shows a cell ("...năm 2025;143/2025/QH15 định số...",
+	// "(Luật số 84/2015/QH13 ...);  84/2015/QH13 Quy định...").
+	rest := strings.TrimLeft(after, " \t\n\r.;,-–")
+	r, _ = utf8.DecodeRuneInString(rest)
+	if (repeats || glued) && unicode.IsLower(r) && inTitleWords[firstWord(rest)] && strings.HasPrefix(after, " ") {
+		return false // "...theo Nghị định 126/2020/NĐ-CP của Chính phủ"
+	}
+	return repeats || glued
+}
+
+// inTitleWords follow a number inside a title: "số 53/2025/TT-BCA ngày
+// 01/7/2025 của Bộ Công an".
+var inTitleWords = map[string]bool{"ngày": true, "của": true, "và": true, "năm": true, "tháng": true, "được": true, "đã": true}
+
+func firstWord(s string) string {
+	if i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// gluedStart reports whether s is glued to the text before it, as a cell
+// is to its title: to a letter or a full stop, to the digits of a year
+// ending the title, at the start of a row. A number after a space, or
+// after "số" missing its space, is quoted.
+func gluedStart(body string, titleStart int, s legalSymbol) bool {
+	if s.start == titleStart || s.start != s.runStart {
+		return true
+	}
+	prev, _ := utf8.DecodeLastRuneInString(body[:s.start])
+	switch {
+	case unicode.IsLetter(prev):
+		return !strings.HasSuffix(strings.ToLower(body[:s.start]), "số")
+	case strings.ContainsRune(".;:,)”\"'", prev):
+		return true
+	}
+	return false
+}
+
+// titleDigits finds where the number of s starts when the digits before
+// its first "/" follow a space and may end the title: "Luật Khiếu nại năm
+// 2011" + "02/2011/QH13" reads "năm 201102/2011/QH13", "Kỳ họp thứ 3" +
+// "25/2021/QĐ-TTg" reads "thứ 325/2021/QĐ-TTg".
+func titleDigits(body string, titleStart int, s legalSymbol, quoted []legalSymbol) int {
+	prev, _ := utf8.DecodeLastRuneInString(body[:s.runStart])
+	if s.runStart == titleStart || !(unicode.IsSpace(prev) || prev == '-' || prev == '–') {
+		return s.start
+	}
+	digits := body[s.runStart:strings.IndexByte(body[s.runStart:], '/')+s.runStart]
+	if !isAllDigits(digits) || len(digits) < 2 {
+		return s.start
+	}
+	// The title quotes the number: "...năm 2011" + "02/2011/QH13".
+	tail := s.text()[len(s.number):]
+	for k := 1; k < len(digits); k++ {
+		for _, q := range quoted {
+			if q.number == digits[k:] && q.text()[len(q.number):] == tail {
+				return s.runStart + k
+			}
+		}
+	}
+	// A year ends the title: document numbers have at most four digits.
+	if len(digits) >= 5 && isYear(digits[:4]) {
+		return s.runStart + 4
+	}
+	// An ordinal ends the title: "Kỳ họp thứ 3", "lần thứ 2".
+	before := strings.TrimRightFunc(body[titleStart:s.runStart], unicode.IsSpace)
+	word := before[strings.LastIndexFunc(before, unicode.IsSpace)+1:]
+	if strings.ToLower(word) == "thứ" {
+		for k := 1; k <= 2 && k < len(digits); k++ {
+			// Numbers below ten are written with a zero: "05/2021".
+			if n := digits[k:]; len(n) >= 2 && (n[0] != '0' || len(n) == 2) {
+				return s.runStart + k
+			}
+		}
+	}
+	return s.start
+}
+
+// scanSymbols finds every document symbol in body, in order.
+func scanSymbols(body string, known codeSet) []legalSymbol {
+	var out []legalSymbol
+	from := 0
+	for i := 0; i < len(body); {
+		j := strings.IndexByte(body[i:], '/')
+		if j < 0 {
+			break
+		}
+		slash := i + j
+		s, ok := symbolAt(body, from, slash, known)
+		if !ok {
+			i = slash + 1
+			continue
+		}
+		out = append(out, s)
+		i, from = s.end, s.end
+	}
+	return out
+}
+
+// symbolAt reads the symbol whose first "/" is at slash; its number
+// starts at from or later.
+func symbolAt(body string, from, slash int, known codeSet) (legalSymbol, bool) {
+	var s legalSymbol
+	k := slash
+	// "30a/2008/NQ-CP", "08.a/2010/TT-BTP": one letter after the digits.
+	if k-2 >= from && body[k-1] >= 'a' && body[k-1] <= 'z' {
+		switch {
+		case isDigitByte(body[k-2]):
+			k--
+		case k-3 >= from && body[k-2] == '.' && isDigitByte(body[k-3]):
+			k -= 2
+		}
+	}
+	d := k
+	for d > from && isDigitByte(body[d-1]) {
+		d--
+	}
+	if d == k {
+		return s, false
+	}
+	// "66.7/2025/NQ-CP" has a dotted number; "năm 2024.15/2025/TT-BTP" is
+	// a year glued to the number by the title's full stop.
+	if d-2 >= from && body[d-1] == '.' && isDigitByte(body[d-2]) {
+		e := d - 1
+		for e > from && isDigitByte(body[e-1]) {
+			e--
+		}
+		if !isYear(body[e : d-1]) {
+			d = e
+		}
+	}
+	s.runStart, s.start = d, d
+	if d > from && body[d-1] == '/' {
+		// The second half of a date ("ngày 15/5/2026"), unless the date's
+		// year runs into a number ("từ ngày 01/01/2017120/2016/NĐ-CP").
+		if run := body[d:k]; len(run) < 5 || !isYear(run[:4]) {
+			return s, false
+		}
+		s.runStart, s.start = d+4, d+4
+	}
+	s.number = body[s.start:slash]
+
+	p := skipSpaces(body, slash+1)
+	if y := yearAt(body[p:]); y != "" {
+		s.year, s.end = y, p+4
+		s.normalised = p != slash+1
+		q := skipSpaces(body, s.end)
+		if q < len(body) && body[q] == '/' {
+			r := skipSpaces(body, q+1)
+			if k := scanKind(body, r, known); len(k.parts) > 0 {
+				s.parts, s.end, s.gluedNext, s.guessed = k.parts, k.end, k.gluedNext, k.guessed
+				s.normalised = s.normalised || k.normalised || q != p+4 || r != q+1
+			}
+		}
+		return s, true
+	}
+	// Without a year: "3510/QĐ-BHXH", "2754/BHXH-CSXH". One word after a
+	// slash ("và/hoặc") is not a symbol.
+	k2 := scanKind(body, p, known)
+	if len(k2.parts) < 2 {
+		return s, false
+	}
+	s.parts, s.end, s.gluedNext, s.guessed = k2.parts, k2.end, k2.gluedNext, k2.guessed
+	s.normalised = k2.normalised || p != slash+1
+	return s, true
+}
+
+// kindScan is the type and issuer part of a symbol.
+type kindScan struct {
+	parts      []string
+	end        int
+	gluedNext  bool
+	normalised bool
+	guessed    bool
+}
+
+// scanKind reads the codes of a symbol from p: "NĐ-CP", "TTLT-BCA-BYT",
+// "QH13", "TT-BCA(X13)", "NĐ- CP" (a stray space).
+func scanKind(body string, p int, known codeSet) kindScan {
+	var k kindScan
+	pos := p
+	for {
+		tok, end, stop := codeToken(body, pos, known, &k)
+		if tok == "" {
+			break
+		}
+		if n := homoglyphs.Replace(tok); n != tok {
+			tok, k.normalised = n, true
+		}
+		if len(k.parts) == 0 {
+			tok = asciiType(tok, &k)
+		}
+		k.parts = append(k.parts, tok)
+		k.end = end
+		if stop {
+			break
+		}
+		next, ok := nextCodeStart(body, end, len(k.parts) == 1 && catalog.IsLegalType(k.parts[0]))
+		if !ok {
+			break
+		}
+		if next != end+1 || body[end] != '-' {
+			k.normalised = true
+		}
+		pos = next
+	}
+	return k
+}
+
+// asciiType writes a type typed without its Đ ("QD", "ND") the usual way.
+func asciiType(tok string, k *kindScan) string {
+	switch tok {
+	case "QD":
+		k.normalised = true
+		return "QĐ"
+	case "ND":
+		k.normalised = true
+		return "NĐ"
+	}
+	return tok
+}
+
+// nextCodeStart returns where the next code of a symbol starts after a
+// separator at i: "-", a "-" with stray spaces around it, or after the
+// type an old-style "/" ("TTLT/BGDĐT-BTC").
+func nextCodeStart(body string, i int, afterType bool) (int, bool) {
+	j := skipSpaces(body, i)
+	if j >= len(body) {
+		return 0, false
+	}
+	switch {
+	case body[j] == '-' || body[j] == '_':
+		j++
+		for j < len(body) && (body[j] == '-' || body[j] == '_') {
+			j++
+		}
+	case body[j] == '/' && j == i && afterType:
+		if yearAt(body[j+1:]) != "" {
+			return 0, false
+		}
+		j++
+	default:
+		return 0, false
+	}
+	j = skipSpaces(body, j)
+	r, _ := utf8.DecodeRuneInString(body[j:])
+	if !unicode.IsUpper(r) {
+		return 0, false
+	}
+	return j, true
+}
+
+// legislaturePart is a legislature at the start of a code run: "QH13",
+// "UBTVQH15".
+var legislaturePart = regexp.MustCompile(`^(?:UBTVQH|QH)\d\d`)
+
+// numberSuffix is what may follow the digits of a number before its "/":
+// "09b/", "08.a/".
+var numberSuffix = regexp.MustCompile(`^\.?[a-z]?/`)
+
+// parenCode is a department after the issuer: "TT-BCA(X13)".
+var parenCode = regexp.MustCompile(`^\([A-Z0-9]+\)`)
+
+// codeToken reads one code of a symbol at pos and returns it, where it
+// ends and whether the symbol ends with it. It returns "" when pos starts
+// a word, not a code.
+func codeToken(body string, pos int, known codeSet, k *kindScan) (string, int, bool) {
+	i := pos
+	for i < len(body) {
+		r, size := utf8.DecodeRuneInString(body[i:])
+		// "BNN&PTNT" is one code.
+		if r == '&' && i > pos {
+			if next, _ := utf8.DecodeRuneInString(body[i+1:]); unicode.IsUpper(next) {
+				i++
+				continue
+			}
+		}
+		if !unicode.IsUpper(r) && !(r >= '0' && r <= '9') {
+			break
+		}
+		i += size
+	}
+	run := body[pos:i]
+	if run == "" || isDigitByte(run[0]) {
+		return "", pos, true
+	}
+	// The Prime Minister's "TTg", the one code with a small letter.
+	if run == "TT" && i < len(body) && body[i] == 'g' && !lowerAt(body, i+1) {
+		return "TTg", i + 1, false
+	}
+	// A legislature has two digits; more digits start the next number
+	// ("QH1360/2014/QH13"), letters the next title ("QH14Nghị định").
+	if m := legislaturePart.FindString(run); m != "" && m != run {
+		k.gluedNext = isDigitByte(run[len(m)])
+		return m, pos + len(m), true
+	}
+	// Digits after the letters that a "/" follows begin the next number:
+	// "TT-BCA55/2019/TT-BCA", "QĐ-BTC601/QĐ-BTC", "TT-BTP09b/2013/TT-BTP".
+	slashAfter := numberSuffix.MatchString(body[i:])
+	if letters := strings.TrimRightFunc(run, unicode.IsDigit); letters != run && slashAfter {
+		k.gluedNext = true
+		// "TT-BTCTT29/2025": a code the record writes elsewhere, then the
+		// type of the next cell.
+		if !known[letters] {
+			for cut := len(letters) - 1; cut >= 2; cut-- {
+				if known[letters[:cut]] && catalog.IsLegalType(letters[cut:]) {
+					return letters[:cut], pos + cut, true
+				}
+			}
+		}
+		return letters, pos + len(letters), true
+	}
+	// The next title's first word glued to the code: "TT-BCALuật",
+	// "NĐ-CPsửa đổi" (a title starting in lower case).
+	if lowerAt(body, i) {
+		last, size := utf8.DecodeLastRuneInString(run)
+		j := i
+		for j < len(body) && lowerAt(body, j) {
+			_, n := utf8.DecodeRuneInString(body[j:])
+			j += n
+		}
+		// The record's own codes decide ("NĐ-CPDecision" in English), then
+		// whether the capital and the small letters make a Vietnamese word.
+		cut := run
+		short := run[:len(run)-size]
+		switch {
+		case known[run] != known[short]:
+			if known[short] {
+				cut = short
+			}
+		case unicode.IsLetter(last) && isSyllable(string(last)+body[i:j]):
+			cut = short
+		}
+		if cut == "" || (utf8.RuneCountInString(cut) == 1 && len(k.parts) > 0) {
+			return "", pos, true
+		}
+		return cut, pos + len(cut), true
+	}
+	// An upper-case title glued to the code: "TT-BCAQUY ĐỊNH", "NĐ-CPLUẬT".
+	if hasTone(run) || capsWordFollows(body, i) {
+		if cut, ok, guessed := splitCapsRun(run, known); ok {
+			if cut == 0 {
+				return "", pos, true
+			}
+			k.guessed = k.guessed || guessed
+			return run[:cut], pos + cut, true
+		}
+	}
+	if m := parenCode.FindString(body[i:]); m != "" {
+		return run + m, i + len(m), true
+	}
+	return run, i, false
+}
+
+// capsWordFollows reports whether a space and an upper-case word of two
+// letters or more follow i: the text is a title in capitals.
+func capsWordFollows(body string, i int) bool {
+	if i >= len(body) || body[i] != ' ' {
+		return false
+	}
+	word := firstWord(body[i+1:])
+	return utf8.RuneCountInString(word) >= 2 && isUpperRun(word)
+}
+
+// splitCapsRun finds where the first word of a title in capitals starts
+// in run, a code with the word glued to it. It returns the byte offset of
+// the word (0: run is a word, not a code) and whether a word was found.
+// The word is a Vietnamese syllable of two letters or more, after a code
+// of two letters or more. Several readings may be Vietnamese ("BTP" +
+// "HƯỚNG", "BT" + "PHƯỚNG"): a code the record writes cleanly elsewhere
+// decides, then a word that opens titles, then the longest word
+// (guessed).
+func splitCapsRun(run string, known codeSet) (int, bool, bool) {
+	runes := []rune(run)
+	var withInitial, without []int // rune offsets of candidate words
+	for k := 0; k+2 <= len(runes); k++ {
+		if k == 1 {
+			continue // a one-letter code
+		}
+		w := string(runes[k:])
+		if !isSyllable(w) {
+			continue
+		}
+		if hasInitial(w) {
+			withInitial = append(withInitial, k)
+		} else {
+			without = append(without, k)
+		}
+	}
+	cands := withInitial
+	if len(cands) == 0 {
+		cands = without
+	}
+	if len(cands) == 0 {
+		return 0, false, false
+	}
+	offset := func(k int) int { return len(string(runes[:k])) }
+	for _, k := range cands {
+		if k > 0 && known[string(runes[:k])] {
+			return offset(k), true, false
+		}
+	}
+	for _, k := range cands {
+		if titleOpeners[strings.ToLower(string(runes[k:]))] {
+			return offset(k), true, false
+		}
+	}
+	return offset(cands[0]), true, cands[0] > 0
+}
+
+// codeSet holds issuer codes a record writes with a clear end.
+type codeSet map[string]bool
+
+func (c codeSet) with(o codeSet) codeSet {
+	out := codeSet{}
+	for k := range c {
+		out[k] = true
+	}
+	for k := range o {
+		out[k] = true
+	}
+	return out
+}
+
+// cleanCode is a code after a "-" or "/" that ends where a reader sees it
+// end: before a space, punctuation or the end of the text.
+var cleanCode = regexp.MustCompile(`[-/]([\p{Lu}][\p{Lu}0-9]*)(?:[\s.,;:)”"'(]|$)`)
+
+// cleanCodes collects the codes that texts write with a clear end, such as
+// "BCA" in "Thông tư số 04/2015/TT-BCA ngày ...".
+func cleanCodes(texts ...string) codeSet {
+	out := codeSet{}
+	for _, t := range texts {
+		for _, m := range cleanCode.FindAllStringSubmatch(t, -1) {
+			out[m[1]] = true
+		}
+	}
+	return out
 }
 
 // cleanLegalTitle normalises a title's white space and drops a document
 // type word that belongs to the number cell.
 func cleanLegalTitle(t string) string {
-	t = collapseSpaces(t)
+	t = strings.Trim(collapseSpaces(t), " -–;,.")
 	for _, p := range titlePrefixes {
-		for _, suffix := range []string{p + " số", p} {
+		for _, suffix := range []string{p + " số:", p + " số", p + ":", p} {
 			cut, ok := strings.CutSuffix(t, suffix)
 			if !ok || cut == "" {
 				continue
@@ -460,10 +714,20 @@ func cleanLegalTitle(t string) string {
 	return t
 }
 
-// isCodeRune reports whether r may be part of an issuer code. Codes are
-// upper case, with Vietnamese letters now and then ("BLĐTBXH", "UBTƯMTTQVN").
-func isCodeRune(r rune) bool {
-	return unicode.IsUpper(r) || (r >= '0' && r <= '9')
+// titlePrefixes are words that the portal sometimes puts in the number
+// cell ("...tại Việt NamLuật 47/2014/QH13", "...CÔNGSố: 151/2017/NĐ-CP").
+var titlePrefixes = []string{
+	"Thông tư liên tịch", "Thông tư", "Nghị định", "Nghị quyết", "Quyết định",
+	"Pháp lệnh", "Bộ luật", "Luật", "Số", "số",
+}
+
+// yearAt returns the year at the start of s: four digits from 1900 to 2099
+// not followed by another digit, or "".
+func yearAt(s string) string {
+	if len(s) < 4 || !isYear(s[:4]) || (len(s) > 4 && isDigitByte(s[4])) {
+		return ""
+	}
+	return s[:4]
 }
 
 func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
@@ -472,46 +736,20 @@ func isYear(s string) bool {
 	return len(s) == 4 && (strings.HasPrefix(s, "19") || strings.HasPrefix(s, "20")) && isAllDigits(s)
 }
 
-// endsInGluedDigits reports whether a code segment ends in digits glued to
-// its letters ("BTC601", "QH1451"): digits that may begin another number.
-func endsInGluedDigits(seg string) bool {
-	n := trailingDigits(seg)
-	return n > 0 && n < len(seg)
+func skipSpaces(s string, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
 }
 
-func trailingDigits(s string) int {
-	n := 0
-	for n < len(s) && isDigitByte(s[len(s)-1-n]) {
-		n++
+// lowerAt reports whether a lower-case letter starts at byte i of s.
+func lowerAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
 	}
-	return n
-}
-
-func isKnownIssuer(seg string) bool {
-	if loc := issuerWithTerm.FindStringIndex(seg); loc != nil && loc[1] == len(seg) {
-		return true
-	}
-	for _, k := range knownIssuers {
-		if seg == k {
-			return true
-		}
-	}
-	return false
-}
-
-// knownIssuerPrefix returns the length of the longest known issuer code
-// that seg starts with, or 0.
-func knownIssuerPrefix(seg string) int {
-	best := 0
-	if loc := issuerWithTerm.FindStringIndex(seg); loc != nil {
-		best = loc[1]
-	}
-	for _, k := range knownIssuers {
-		if strings.HasPrefix(seg, k) && len(k) > best {
-			best = len(k)
-		}
-	}
-	return best
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLower(r)
 }
 
 // homoglyphs are Cyrillic capitals that look like Latin ones; the data has
@@ -520,9 +758,3 @@ var homoglyphs = strings.NewReplacer(
 	"А", "A", "В", "B", "С", "C", "Е", "E", "Н", "H", "К", "K",
 	"М", "M", "О", "O", "Р", "P", "Т", "T", "Х", "X",
 )
-
-// normaliseHomoglyphs replaces look-alike letters in a document number so
-// that the same document gets the same number.
-func normaliseHomoglyphs(number string) string {
-	return homoglyphs.Replace(number)
-}

@@ -168,7 +168,7 @@ func TestParseChannels(t *testing.T) {
 		name     string
 		in       string
 		want     []string
-		warnings []string // warning kinds, in order
+		warnings []Category // in order
 	}{
 		{
 			name: "1.015027 the same channel three times",
@@ -207,7 +207,7 @@ func TestParseChannels(t *testing.T) {
 			name:     "3.000163 time without a unit",
 			in:       "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến1Miễn phíTrực tiếp1Miễn phí",
 			want:     []string{"ONLINE | 1 | Miễn phí | 0 VND | ", "IN_PERSON | 1 | Miễn phí | 0 VND | "},
-			warnings: []string{"channel", "channel"},
+			warnings: []Category{TimeWithoutUnit, TimeWithoutUnit},
 		},
 		{
 			name: "1.000014 time glued to an amount written in thousands",
@@ -216,7 +216,7 @@ func TestParseChannels(t *testing.T) {
 				"ONLINE | 1 | 20 VNĐ(20.000 vnđ /tờ khai) | - | ",
 				"IN_PERSON | 1 | 20 VNĐ(20.000 vnđ /tờ khai) | - | ",
 			},
-			warnings: []string{"channel", "fee", "channel", "fee"},
+			warnings: []Category{TimeWithoutUnit, FeeInThousands, TimeWithoutUnit, FeeInThousands},
 		},
 		{
 			name: "2.002015 glued time and amount that cannot be split",
@@ -226,7 +226,7 @@ func TestParseChannels(t *testing.T) {
 				"POST |  | 125 VNĐ | - | ",
 				"IN_PERSON |  | 125 VNĐ | - | ",
 			},
-			warnings: []string{"channel", "channel", "fee", "channel", "fee"},
+			warnings: []Category{TimeWithoutUnit, TimeGluedToFee, FeeInThousands, TimeGluedToFee, FeeInThousands},
 		},
 		{
 			name: "1.000232 time cell says no information",
@@ -243,7 +243,7 @@ func TestParseChannels(t *testing.T) {
 			want: []string{
 				"ONLINE | Không | Miễn phí | 0 VND | Bằng phương thức điện tử qua Cổng dịch vụ công Quốc gia hoặc Ứng dụng định danh quốc gia theo quy định về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính.",
 			},
-			warnings: []string{"channel"},
+			warnings: []Category{TimeNotDuration},
 		},
 		{
 			name: "1.115132 a phrase in the time cell",
@@ -251,7 +251,7 @@ func TestParseChannels(t *testing.T) {
 			want: []string{
 				"ONLINE | Không phải trả kết quả cho người nộp thuế |  | - | Trực tuyến qua Cổng dịch vụ công quốc gia hoặc Ứng dụng định danh quốc gia theo quy định về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính.",
 			},
-			warnings: []string{"channel"},
+			warnings: []Category{TimeNotDuration},
 		},
 		{
 			name: "1.009824 first row: a sentence in the time cell",
@@ -259,7 +259,7 @@ func TestParseChannels(t *testing.T) {
 			want: []string{
 				"IN_PERSON | Hệ thống giải quyết thủ tục hành chính ngành Thuế thực hiện phản hồi tự động thông qua phương thức điện tử. |  | - | Tại Trung tâm phục vụ hành chính công cấp tỉnh, xã",
 			},
-			warnings: []string{"channel"},
+			warnings: []Category{TimeNotDuration},
 		},
 		{
 			name: "1.115148 first row: a zero time",
@@ -267,7 +267,7 @@ func TestParseChannels(t *testing.T) {
 			want: []string{
 				"IN_PERSON | 0 |  | - | Ủy ban nhân dân cấp tỉnh, thành phố quy định chi tiết trình tự, thủ tục này",
 			},
-			warnings: []string{"channel"},
+			warnings: []Category{TimeWithoutUnit},
 		},
 		{
 			name: "1.003144 first row: a USD fee with a note",
@@ -282,12 +282,12 @@ func TestParseChannels(t *testing.T) {
 			want: []string{
 				"ONLINE | 15 WORKING_DAY | 3,500,000 Việt Nam Đồng(/hồ sơ)(áp dụng mức phí 1.750.000 đồng/hồ sơ kể từ ngày 01/7/2025 đến hết ngày 31/12/2026 theo Thông tư số 64/2025/TT-BTC) | - | ",
 			},
-			warnings: []string{"fee"},
+			warnings: []Category{FeeOtherAmounts},
 		},
 		{
 			name:     "no header",
 			in:       "Trực tiếp8 GiờMiễn phí",
-			warnings: []string{"channel"},
+			warnings: []Category{ChannelNoTable},
 		},
 		{name: "no information", in: "Không có thông tin"},
 	}
@@ -397,7 +397,7 @@ func TestParseDocuments(t *testing.T) {
 		name     string
 		in       string
 		want     []string
-		warnings []string
+		warnings []Category
 	}{
 		{
 			name: "1.000232 one row with a form",
@@ -462,12 +462,12 @@ func TestParseDocuments(t *testing.T) {
 		{
 			name:     "1.009541 a table with a note and no quantity",
 			in:       "--Tên giấy tờMẫu đơn, tờ khaiSố lượng+ Phương án xử lý tài khoản tự doanh, các hợp đồng đã ký với khách hàng còn hiệu lực. +",
-			warnings: []string{"document"},
+			warnings: []Category{DocumentTextAfterLastRow},
 		},
 		{
 			name:     "1.001521 another field spilled into the documents",
 			in:       "); nộp hồ sơ cho cơ quan BHXH nơi đang chi trả trợ cấp (đối với trường hợp đang hưởng trợ cấp hàng tháng)",
-			warnings: []string{"document"},
+			warnings: []Category{DocumentNoTable},
 		},
 		{name: "empty", in: ""},
 	}
@@ -493,7 +493,7 @@ func TestParseLegalBasis(t *testing.T) {
 		name     string
 		in       string
 		want     []string // "number | title"
-		warnings []string
+		warnings []Category
 	}{
 		{
 			name: "1.000178 a title ending in a year glued to the number",
@@ -541,7 +541,7 @@ func TestParseLegalBasis(t *testing.T) {
 			want: []string{
 				"26/2023/QH15 | Luật Căn cước",
 				"73/2024/TT-BTC | Thông tư số 73/2024/TT-BTC ngày 21/10/2024 của Bộ Tài chính quy định mức thu, miễn, chế độ thu, nộp lệ phí cấp đổi, cấp lại thẻ căn cước",
-				"53/2025/TT-BCA | Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an sửa đổi, bổ sung một số điều của Thông tư số 55/2021/TT-BCA ngày 15 tháng 5 năm 2021 của Bộ trưởng Bộ Công an quy định chi tiết một số điều và biện pháp thi hành Luật Cư trú được sửa đổi, bổ sung bởi Thông tư số 66/2023/TT-BCA ngày 17 tháng 11 năm 2023; Thông tư số 56/2021/TT-BCA ngày 15 tháng 5 năm 2021 của Bộ trưởng Bộ Công an quy định về biểu mẫu trong đăng ký, quản lý cư trú được sửa đổi, bổ sung bởi Thông tư số 66/2023/TT-BCA ngày 17 tháng 11 năm 2023; Thông tư số 17/2024/TT-BCA ngày 15 tháng 5 năm 2024 của Bộ trưởng Bộ Công an quy định chi tiết một số điều và biện pháp thi hành Luật Căn cước.",
+				"53/2025/TT-BCA | Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an sửa đổi, bổ sung một số điều của Thông tư số 55/2021/TT-BCA ngày 15 tháng 5 năm 2021 của Bộ trưởng Bộ Công an quy định chi tiết một số điều và biện pháp thi hành Luật Cư trú được sửa đổi, bổ sung bởi Thông tư số 66/2023/TT-BCA ngày 17 tháng 11 năm 2023; Thông tư số 56/2021/TT-BCA ngày 15 tháng 5 năm 2021 của Bộ trưởng Bộ Công an quy định về biểu mẫu trong đăng ký, quản lý cư trú được sửa đổi, bổ sung bởi Thông tư số 66/2023/TT-BCA ngày 17 tháng 11 năm 2023; Thông tư số 17/2024/TT-BCA ngày 15 tháng 5 năm 2024 của Bộ trưởng Bộ Công an quy định chi tiết một số điều và biện pháp thi hành Luật Căn cước",
 			},
 		},
 		{
@@ -554,10 +554,11 @@ func TestParseLegalBasis(t *testing.T) {
 			},
 		},
 		{
-			name: "1.014208 a number cell without issuer",
-			in:   "Tên văn bản pháp lýMã văn bảnQuyết định 24/2024/QĐ-UBND Sơn La 2024 mẫu hồ sơ, thủ tục chọn dự án hỗ trợ sản xuất liên kết theo chuỗi giá trị24/2024",
+			name:     "1.014208 a number cell without type, completed from its title",
+			in:       "Tên văn bản pháp lýMã văn bảnQuyết định 24/2024/QĐ-UBND Sơn La 2024 mẫu hồ sơ, thủ tục chọn dự án hỗ trợ sản xuất liên kết theo chuỗi giá trị24/2024",
+			warnings: []Category{LegalNumberCompleted},
 			want: []string{
-				"24/2024 | Quyết định 24/2024/QĐ-UBND Sơn La 2024 mẫu hồ sơ, thủ tục chọn dự án hỗ trợ sản xuất liên kết theo chuỗi giá trị",
+				"24/2024/QĐ-UBND | Quyết định 24/2024/QĐ-UBND Sơn La 2024 mẫu hồ sơ, thủ tục chọn dự án hỗ trợ sản xuất liên kết theo chuỗi giá trị",
 			},
 		},
 		{
@@ -613,17 +614,17 @@ func TestParseLegalBasis(t *testing.T) {
 			},
 		},
 		{
-			name: "3.000140 last rows: a number cell with no year is left in the text",
+			name: "3.000140 last rows: a number cell without type completed from its title, a cell that is no symbol",
 			in:   "Tên văn bản pháp lýMã văn bảnNghị định số 46/2020/NĐ-CP46/2020Luật Hải quan 201454",
 			want: []string{
-				"46/2020 | Nghị định số 46/2020/NĐ-CP",
+				"46/2020/NĐ-CP | Nghị định số 46/2020/NĐ-CP",
 			},
-			warnings: []string{"legal"},
+			warnings: []Category{LegalNumberCompleted, LegalCellNotASymbol},
 		},
 		{
 			name:     "3.000337 another field spilled into the legal basis",
 			in:       ": Thông tư 269/2016/TT-BTC ngày 14/11/2016 của Bộ Tài chính quy định mức thu, chế độ thu, nộp, quản lý và sử dụng phí và lệ phí thuộc lĩnh vực an toàn thông tin.)",
-			warnings: []string{"legal"},
+			warnings: []Category{LegalNoTable},
 		},
 		{name: "no information", in: "Không có thông tin"},
 	}
@@ -631,7 +632,7 @@ func TestParseLegalBasis(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var w warnings
 			var got []string
-			for _, ref := range parseLegalBasis(tt.in, &w) {
+			for _, ref := range parseLegalBasis(tt.in, nil, &w) {
 				got = append(got, ref.Number+" | "+ref.Title)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
@@ -739,10 +740,10 @@ func TestComposeVietnamese(t *testing.T) {
 	}
 }
 
-func warningKinds(list []string) []string {
-	var kinds []string
+func warningKinds(list []Warning) []Category {
+	var kinds []Category
 	for _, w := range list {
-		kinds = append(kinds, WarningKind(w))
+		kinds = append(kinds, w.Category)
 	}
 	return kinds
 }
@@ -897,8 +898,8 @@ func TestWholeFile(t *testing.T) {
 			}
 		}
 		for _, w := range rec.Warnings {
-			warningsByKind[WarningKind(w)]++
-			warningsByMessage[WarningMessage(w)]++
+			warningsByKind[w.Field]++
+			warningsByMessage[string(w.Category)]++
 		}
 	}
 	if err := sc.Err(); err != nil {
