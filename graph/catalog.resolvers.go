@@ -229,6 +229,7 @@ func (r *queryResolver) LegalDocuments(ctx context.Context, filter *model.LegalD
 			f.Types = append(f.Types, string(t))
 		}
 		f.Validity = (*string)(filter.Validity)
+		f.Flagged = filter.Flagged
 	}
 	p, err := r.Store.ListLegalDocuments(ctx, f, pageArgs(first, after, last, before))
 	if err != nil {

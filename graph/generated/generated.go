@@ -185,6 +185,7 @@ type ComplexityRoot struct {
 		IssuedOn      func(childComplexity int) int
 		Issuer        func(childComplexity int) int
 		Number        func(childComplexity int) int
+		NumberIssues  func(childComplexity int) int
 		Procedures    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		ReviewOutcome func(childComplexity int) int
 		Title         func(childComplexity int) int
@@ -535,6 +536,7 @@ type LegalDocumentResolver interface {
 
 	Validity(ctx context.Context, obj *catalog.LegalDocument) (*model.LegalValidity, error)
 	ReviewOutcome(ctx context.Context, obj *catalog.LegalDocument) (*model.ReviewOutcome, error)
+
 	Procedures(ctx context.Context, obj *catalog.LegalDocument, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error)
 }
 type MutationResolver interface {
@@ -1127,6 +1129,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalDocument.Number(childComplexity), true
+	case "LegalDocument.numberIssues":
+		if e.ComplexityRoot.LegalDocument.NumberIssues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalDocument.NumberIssues(childComplexity), true
 	case "LegalDocument.procedures":
 		if e.ComplexityRoot.LegalDocument.Procedures == nil {
 			break
@@ -2955,6 +2963,20 @@ enum LegalValidity {
   SUSPENDED
 }
 
+"Why a legal document's number cannot be right as written. The number is kept as the portal wrote it; a reviewer corrects it."
+enum LegalNumberIssue {
+  "The year lies outside the term of the legislature the number names (a law numbered 12/2025/QH13: the 13th National Assembly sat 2011-2016)."
+  YEAR_OUTSIDE_TERM
+  "The year is later than the current one."
+  FUTURE_YEAR
+  "The first part is no document type: a type cut short or mistyped (52/2024/N-CP)."
+  UNKNOWN_TYPE
+  "A document type without its issuer (52/2024/NĐ)."
+  NO_ISSUER
+  "Only a number and a year (46/2020): the type and issuer are missing."
+  NO_TYPE
+}
+
 enum ReviewOutcome {
   KEEP
   AMEND
@@ -2975,6 +2997,8 @@ type LegalDocument implements Node {
   expiresOn: Date
   validity: LegalValidity
   reviewOutcome: ReviewOutcome
+  "Why the number cannot be right as written; empty for a sound number. Filter with ` + "`" + `legalDocuments(filter: {flagged: true})` + "`" + `."
+  numberIssues: [LegalNumberIssue!]!
   procedures(first: Int, after: String, last: Int, before: String): ProcedureConnection!
 }
 
@@ -3159,6 +3183,8 @@ input LegalDocumentFilter {
   search: String
   types: [LegalDocumentType!]
   validity: LegalValidity
+  "true: only documents whose number has issues (see numberIssues), for reviewers; false: only sound ones."
+  flagged: Boolean
 }
 
 type AdministrativeUnitEdge {
@@ -4156,6 +4182,8 @@ func (ec *executionContext) childFields_LegalDocument(ctx context.Context, field
 		return ec.fieldContext_LegalDocument_validity(ctx, field)
 	case "reviewOutcome":
 		return ec.fieldContext_LegalDocument_reviewOutcome(ctx, field)
+	case "numberIssues":
+		return ec.fieldContext_LegalDocument_numberIssues(ctx, field)
 	case "procedures":
 		return ec.fieldContext_LegalDocument_procedures(ctx, field)
 	}
@@ -7708,6 +7736,29 @@ func (ec *executionContext) _LegalDocument_reviewOutcome(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_LegalDocument_reviewOutcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LegalDocument", field, true, true, "ReviewOutcome")
+}
+
+func (ec *executionContext) _LegalDocument_numberIssues(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalDocument_numberIssues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NumberIssues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.LegalNumberIssue) graphql.Marshaler {
+			return ec.marshalNLegalNumberIssue2ᚕtthcᚋinternalᚋcatalogᚐLegalNumberIssueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalDocument_numberIssues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalDocument", field, false, false, "LegalNumberIssue")
 }
 
 func (ec *executionContext) _LegalDocument_procedures(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalDocument) (ret graphql.Marshaler) {
@@ -16161,7 +16212,7 @@ func (ec *executionContext) unmarshalInputLegalDocumentFilter(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"search", "types", "validity"}
+	fieldsInOrder := [...]string{"search", "types", "validity", "flagged"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16189,6 +16240,13 @@ func (ec *executionContext) unmarshalInputLegalDocumentFilter(ctx context.Contex
 				return it, err
 			}
 			it.Validity = data
+		case "flagged":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flagged"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flagged = data
 		}
 	}
 	return it, nil
@@ -18229,6 +18287,11 @@ func (ec *executionContext) _LegalDocument(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LegalDocument_reviewOutcome(ctx, field, obj)
 				})
+		case "numberIssues":
+			out.Values[i] = ec._LegalDocument_numberIssues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "procedures":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -21255,6 +21318,68 @@ func (ec *executionContext) unmarshalNLegalDocumentType2tthcᚋgraphᚋmodelᚐL
 
 func (ec *executionContext) marshalNLegalDocumentType2tthcᚋgraphᚋmodelᚐLegalDocumentType(ctx context.Context, sel ast.SelectionSet, v model.LegalDocumentType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue(ctx context.Context, v any) (catalog.LegalNumberIssue, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue(ctx context.Context, sel ast.SelectionSet, v catalog.LegalNumberIssue) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LegalNumberIssue!")
+	}
+	return res
+}
+
+var (
+	unmarshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue = map[string]catalog.LegalNumberIssue{
+		"YEAR_OUTSIDE_TERM": catalog.IssueYearOutsideTerm,
+		"FUTURE_YEAR":       catalog.IssueFutureYear,
+		"UNKNOWN_TYPE":      catalog.IssueUnknownType,
+		"NO_ISSUER":         catalog.IssueNoIssuer,
+		"NO_TYPE":           catalog.IssueNoType,
+	}
+	marshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue = map[catalog.LegalNumberIssue]string{
+		catalog.IssueYearOutsideTerm: "YEAR_OUTSIDE_TERM",
+		catalog.IssueFutureYear:      "FUTURE_YEAR",
+		catalog.IssueUnknownType:     "UNKNOWN_TYPE",
+		catalog.IssueNoIssuer:        "NO_ISSUER",
+		catalog.IssueNoType:          "NO_TYPE",
+	}
+)
+
+func (ec *executionContext) unmarshalNLegalNumberIssue2ᚕtthcᚋinternalᚋcatalogᚐLegalNumberIssueᚄ(ctx context.Context, v any) ([]catalog.LegalNumberIssue, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]catalog.LegalNumberIssue, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNLegalNumberIssue2ᚕtthcᚋinternalᚋcatalogᚐLegalNumberIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.LegalNumberIssue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNMarkImplementedInput2tthcᚋgraphᚋmodelᚐMarkImplementedInput(ctx context.Context, v any) (model.MarkImplementedInput, error) {

@@ -180,6 +180,8 @@ type LegalDocumentFilter struct {
 	Search   *string             `json:"search,omitempty"`
 	Types    []LegalDocumentType `json:"types,omitempty"`
 	Validity *LegalValidity      `json:"validity,omitempty"`
+	// true: only documents whose number has issues (see numberIssues), for reviewers; false: only sound ones.
+	Flagged *bool `json:"flagged,omitempty"`
 }
 
 type LegalDocumentPayload struct {

@@ -57,6 +57,9 @@ type LegalDocument struct {
 	ExpiresOn     *time.Time
 	Validity      *string
 	ReviewOutcome *string
+	// NumberIssues say why Number cannot be right as written, for a
+	// reviewer; empty for a sound number.
+	NumberIssues []LegalNumberIssue
 }
 
 // ProcedureAgency is an agency in the role it plays for one procedure.

@@ -75,6 +75,9 @@ type LegalDocumentFilter struct {
 	// ReviewedByUnitID keeps the documents reviewed by this unit or a
 	// unit under it.
 	ReviewedByUnitID *int64
+	// Flagged keeps the documents whose number has issues (true) or has
+	// none (false).
+	Flagged *bool
 }
 
 // SearchTerms splits a search into words: runs of letters and digits, with

@@ -130,27 +130,21 @@ func parseLegalBasis(s string, known codeSet, w *warnings) []catalog.LegalRef {
 		if issues := catalog.LegalNumberIssues(ref.Number, thisYear); len(issues) > 0 {
 			w.add(LegalNumberSuspect, quote(ref.Number)+" "+string(issues[0]))
 		}
-		// "Luật Hải quan 201454Nghị định 59/2018/NĐ-CP": a row whose
-		// number cell ("54") is no symbol ran into the next title.
-		if m := gluedRow.FindString(ref.Title); m != "" {
-			w.add(LegalCellNotASymbol, snippet(ref.Title))
-		}
 	}
 	if rest := strings.Trim(rest, " \t\n\r.;,"); rest != "" {
 		switch {
 		case len(out) == 0:
 			w.add(LegalNoNumber, snippet(rest))
-		case strings.ContainsAny(rest[len(rest)-1:], "0123456789"):
-			w.add(LegalCellNotASymbol, snippet(rest))
+		case len(out) == 1 && out[0].Title == "" && !strings.ContainsAny(rest, "0123456789"):
+			// "06/2007/QH12Luật Hóa chất": the one row's cells in the
+			// other order.
+			out[0].Title = cleanLegalTitle(rest)
 		default:
 			w.add(LegalTextAfterLastNumber, snippet(rest))
 		}
 	}
 	return out
 }
-
-// gluedRow is a digit glued to a capitalised word inside a title.
-var gluedRow = regexp.MustCompile(`\d\p{Lu}\p{Ll}`)
 
 // legalRow is one row of the table: a title cell and a number cell.
 type legalRow struct {
@@ -181,6 +175,9 @@ func legalRows(body string, syms []legalSymbol, w *warnings) ([]legalRow, string
 			quoted = append(quoted, s)
 			continue
 		}
+		var bare []legalRow
+		bare, titleStart, quoted = bareCellRows(body, titleStart, s.start, quoted, w)
+		rows = append(rows, bare...)
 		// A cell written short ("46/2020", "12/TT-BNNMT") whose title
 		// quotes the whole symbol is that symbol.
 		if len(s.parts) == 0 || s.year == "" {
@@ -195,7 +192,117 @@ func legalRows(body string, syms []legalSymbol, w *warnings) ([]legalRow, string
 		rows = append(rows, legalRow{title: cleanLegalTitle(body[titleStart:s.start]), sym: s})
 		titleStart, quoted = s.end, nil
 	}
+	bare, titleStart, quoted := bareCellRows(body, titleStart, len(body), quoted, w)
+	rows = append(rows, bare...)
+	// The last title, left without a cell ("Nghị định số 174/2016/NĐ-CP
+	// ngày ... của Chính phủ quy định..." then nothing): when it opens with
+	// a symbol, that is its document.
+	if q, ok := titleNames(body, titleStart, quoted); ok {
+		w.add(LegalNumberCompleted, snippet(body[titleStart:]))
+		rows = append(rows, legalRow{title: cleanLegalTitle(body[titleStart:]), sym: q})
+		titleStart = len(body)
+	}
 	return rows, body[titleStart:]
+}
+
+// bareCell is digits glued to the capital that starts the next title: a
+// number cell that is no symbol ("...ngày 28/4/2022" + "25" + "Luật ...",
+// "Luật Hải quan 2014" + "54" + "Nghị định ..."); lastBareCell is one that
+// ends the table.
+var (
+	bareCell     = regexp.MustCompile(`\d+\p{Lu}`)
+	lastBareCell = regexp.MustCompile(`\d+[\s.;,]*$`)
+)
+
+// bareCellRows finds number cells that are not symbols between from and
+// to. The row of such a cell is the document its title quotes with the
+// same number ("Thông tư số 25/2022/TT-BTC ngày 28/4/2022" + "25"), or the
+// symbol the title opens with; otherwise the row is left out, with a
+// warning. It returns the rows, where the next title starts and the
+// symbols quoted in it.
+func bareCellRows(body string, from, to int, quoted []legalSymbol, w *warnings) ([]legalRow, int, []legalSymbol) {
+	var cells [][2]int
+	for _, loc := range bareCell.FindAllStringIndex(body[from:to], -1) {
+		_, size := utf8.DecodeLastRuneInString(body[from+loc[0] : from+loc[1]])
+		cells = append(cells, [2]int{from + loc[0], from + loc[1] - size})
+	}
+	if to == len(body) {
+		if loc := lastBareCell.FindStringIndex(body[from:to]); loc != nil {
+			cells = append(cells, [2]int{from + loc[0], to})
+		}
+	}
+	var rows []legalRow
+	for _, c := range cells {
+		start, end := c[0], c[1]
+		digits := strings.TrimRight(body[start:end], " \t\n\r.;,")
+		if start < from || insideSymbol(start, quoted) || (start > from && unicode.IsLetter(lastRune(body[:start]))) ||
+			(isYear(digits) && lastRune(body[:start]) == '/') {
+			continue // a symbol's digits, digits in a word, a date's year
+		}
+		var own, rest []legalSymbol
+		for _, q := range quoted {
+			if q.end <= start {
+				own = append(own, q)
+			} else {
+				rest = append(rest, q)
+			}
+		}
+		sym, found := legalSymbol{}, false
+		for _, q := range own {
+			if len(q.parts) > 0 && strings.HasSuffix(digits, q.number) && (len(digits) == len(q.number) || len(digits) == len(q.number)+4) {
+				sym, found = q, true
+				break
+			}
+		}
+		if !found {
+			sym, found = titleNames(body, from, own)
+		}
+		if found {
+			rows = append(rows, legalRow{title: cleanLegalTitle(body[from:start]), sym: sym})
+			w.add(LegalNumberCompleted, quote(digits)+" → "+quote(sym.text()))
+		} else {
+			w.add(LegalCellNotASymbol, snippet(body[from:end]))
+		}
+		from, quoted = end, rest
+	}
+	return rows, from, quoted
+}
+
+// titleNames returns the symbol a title opens with ("Nghị định số
+// 174/2016/NĐ-CP ngày ..."): the title's own document.
+func titleNames(body string, from int, quoted []legalSymbol) (legalSymbol, bool) {
+	if len(quoted) == 0 || len(quoted[0].parts) == 0 {
+		return legalSymbol{}, false
+	}
+	q := quoted[0]
+	words := strings.Fields(strings.ToLower(strings.NewReplacer(":", " ").Replace(body[from:q.start])))
+	for i := 0; i < len(words); i++ {
+		if !typeWords[words[i]] {
+			return legalSymbol{}, false
+		}
+	}
+	return q, true
+}
+
+// typeWords are the words of document types and "số" (number).
+var typeWords = map[string]bool{
+	"luật": true, "bộ": true, "nghị": true, "định": true, "thông": true, "tư": true, "liên": true, "tịch": true,
+	"quyết": true, "pháp": true, "lệnh": true, "chỉ": true, "thị": true, "văn": true, "bản": true, "hợp": true,
+	"nhất": true, "số": true,
+}
+
+func insideSymbol(i int, syms []legalSymbol) bool {
+	for _, s := range syms {
+		if i >= s.runStart && i < s.end {
+			return true
+		}
+	}
+	return false
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 func equalParts(a, b []string) bool {
@@ -284,7 +391,8 @@ func gluedStart(body string, titleStart int, s legalSymbol) bool {
 	prev, _ := utf8.DecodeLastRuneInString(body[:s.start])
 	switch {
 	case unicode.IsLetter(prev):
-		return !strings.HasSuffix(strings.ToLower(body[:s.start]), "số")
+		before := body[:s.start]
+		return !strings.HasSuffix(before, "số") && !strings.HasSuffix(before, "Số") && !strings.HasSuffix(before, "SỐ")
 	case strings.ContainsRune(".;:,)”\"'", prev):
 		return true
 	}
@@ -300,7 +408,7 @@ func titleDigits(body string, titleStart int, s legalSymbol, quoted []legalSymbo
 	if s.runStart == titleStart || !(unicode.IsSpace(prev) || prev == '-' || prev == '–') {
 		return s.start
 	}
-	digits := body[s.runStart:strings.IndexByte(body[s.runStart:], '/')+s.runStart]
+	digits := body[s.runStart : strings.IndexByte(body[s.runStart:], '/')+s.runStart]
 	if !isAllDigits(digits) || len(digits) < 2 {
 		return s.start
 	}
@@ -677,17 +785,31 @@ func (c codeSet) with(o codeSet) codeSet {
 	return out
 }
 
-// cleanCode is a code after a "-" or "/" that ends where a reader sees it
-// end: before a space, punctuation or the end of the text.
-var cleanCode = regexp.MustCompile(`[-/]([\p{Lu}][\p{Lu}0-9]*)(?:[\s.,;:)”"'(]|$)`)
-
-// cleanCodes collects the codes that texts write with a clear end, such as
-// "BCA" in "Thông tư số 04/2015/TT-BCA ngày ...".
+// cleanCodes collects the codes that texts write with a clear end: after
+// a "-" or "/", upper-case letters and digits, then a space, punctuation
+// or the end of the text ("BCA" in "Thông tư số 04/2015/TT-BCA ngày ...").
 func cleanCodes(texts ...string) codeSet {
 	out := codeSet{}
 	for _, t := range texts {
-		for _, m := range cleanCode.FindAllStringSubmatch(t, -1) {
-			out[m[1]] = true
+		for i := 0; i < len(t); i++ {
+			if t[i] != '-' && t[i] != '/' {
+				continue
+			}
+			j := i + 1
+			for j < len(t) {
+				r, size := utf8.DecodeRuneInString(t[j:])
+				if !unicode.IsUpper(r) && !(j > i+1 && r >= '0' && r <= '9') {
+					break
+				}
+				j += size
+			}
+			if j == i+1 {
+				continue
+			}
+			if next, _ := utf8.DecodeRuneInString(t[j:]); j == len(t) || unicode.IsSpace(next) || strings.ContainsRune(".,;:)”\"'(", next) {
+				out[t[i+1:j]] = true
+			}
+			i = j - 1
 		}
 	}
 	return out

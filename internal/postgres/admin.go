@@ -203,8 +203,11 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, p catalog.UnitPatch) (cat
 func (d *DB) CreateLegalDocument(ctx context.Context, l catalog.LegalDocument) (catalog.LegalDocument, error) {
 	var id int64
 	err := getNamed(ctx, d.db, &id, `
-		INSERT INTO legal_documents (number, title, doc_type, issuer, issued_on, effective_on, expires_on, validity, review_outcome)
-		VALUES (:number, :title, :type, :issuer, :issuedon, :effectiveon, :expireson, :validity, :reviewoutcome) RETURNING id`, l)
+		INSERT INTO legal_documents (number, title, doc_type, issuer, issued_on, effective_on, expires_on, validity, review_outcome, number_issues)
+		VALUES (:number, :title, :type, :issuer, :issuedon, :effectiveon, :expireson, :validity, :reviewoutcome, :issues) RETURNING id`, struct {
+		catalog.LegalDocument
+		Issues any `db:"issues"`
+	}{l, pq.Array(nonNil(numberIssues(l.Number)))})
 	if err != nil {
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
@@ -217,15 +220,21 @@ func (d *DB) CreateLegalDocument(ctx context.Context, l catalog.LegalDocument) (
 
 // UpdateLegalDocument applies p to legal document id.
 func (d *DB) UpdateLegalDocument(ctx context.Context, id int64, p catalog.LegalDocumentPatch) (catalog.LegalDocument, error) {
+	var issues []string
+	if p.Number != nil {
+		issues = numberIssues(*p.Number)
+	}
 	res, err := execNamed(ctx, d.db, `
 		UPDATE legal_documents SET number = coalesce(:number, number), title = coalesce(:title, title),
 			doc_type = coalesce(:type, doc_type), issuer = coalesce(:issuer, issuer), issued_on = coalesce(:issuedon, issued_on),
 			effective_on = coalesce(:effectiveon, effective_on), expires_on = coalesce(:expireson, expires_on),
-			validity = coalesce(:validity, validity), review_outcome = coalesce(:reviewoutcome, review_outcome)
+			validity = coalesce(:validity, validity), review_outcome = coalesce(:reviewoutcome, review_outcome),
+			number_issues = CASE WHEN CAST(:number AS text) IS NULL THEN number_issues ELSE :issues END
 		WHERE id = :id`, struct {
 		ID int64 `db:"id"`
 		catalog.LegalDocumentPatch
-	}{id, p})
+		Issues any `db:"issues"`
+	}{id, p, pq.Array(nonNil(issues))})
 	if err != nil {
 		return catalog.LegalDocument{}, dataError(err)
 	}

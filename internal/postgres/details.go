@@ -109,25 +109,26 @@ func (d *DB) AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]
 }
 
 type legalDocumentRow struct {
-	ID            int64      `db:"id"`
-	Number        string     `db:"number"`
-	Title         string     `db:"title"`
-	Type          *string    `db:"doc_type"`
-	Issuer        string     `db:"issuer"`
-	IssuedOn      *time.Time `db:"issued_on"`
-	EffectiveOn   *time.Time `db:"effective_on"`
-	ExpiresOn     *time.Time `db:"expires_on"`
-	Validity      *string    `db:"validity"`
-	ReviewOutcome *string    `db:"review_outcome"`
+	ID            int64          `db:"id"`
+	Number        string         `db:"number"`
+	Title         string         `db:"title"`
+	Type          *string        `db:"doc_type"`
+	Issuer        string         `db:"issuer"`
+	IssuedOn      *time.Time     `db:"issued_on"`
+	EffectiveOn   *time.Time     `db:"effective_on"`
+	ExpiresOn     *time.Time     `db:"expires_on"`
+	Validity      *string        `db:"validity"`
+	ReviewOutcome *string        `db:"review_outcome"`
+	NumberIssues  pq.StringArray `db:"number_issues"`
 }
 
-const legalDocumentColumns = `l.id, l.number, l.title, l.doc_type, l.issuer, l.issued_on, l.effective_on, l.expires_on, l.validity, l.review_outcome`
+const legalDocumentColumns = `l.id, l.number, l.title, l.doc_type, l.issuer, l.issued_on, l.effective_on, l.expires_on, l.validity, l.review_outcome, l.number_issues`
 
 func (r legalDocumentRow) legalDocument() catalog.LegalDocument {
 	return catalog.LegalDocument{
 		ID: r.ID, Number: r.Number, Title: r.Title, Type: r.Type, Issuer: r.Issuer,
 		IssuedOn: r.IssuedOn, EffectiveOn: r.EffectiveOn, ExpiresOn: r.ExpiresOn,
-		Validity: r.Validity, ReviewOutcome: r.ReviewOutcome,
+		Validity: r.Validity, ReviewOutcome: r.ReviewOutcome, NumberIssues: legalNumberIssues(r.NumberIssues),
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -215,19 +217,29 @@ func saveParts(ctx context.Context, tx *sqlx.Tx, id int64, dr catalog.ProcedureD
 		titles := make([]string, len(dr.LegalBasis))
 		types := make([]sql.NullString, len(dr.LegalBasis))
 		issuers := make([]string, len(dr.LegalBasis))
+		issues := make([]string, len(dr.LegalBasis))
 		for i, l := range dr.LegalBasis {
 			numbers[i], titles[i] = l.Number, l.Title
 			typ, issuer := catalog.LegalTypeFromNumber(l.Number)
 			types[i] = sql.NullString{String: typ, Valid: typ != ""}
 			issuers[i] = issuer
+			issues[i] = strings.Join(numberIssues(l.Number), ",")
 		}
-		// A document cited by many procedures keeps the first title given;
-		// an administrator may correct it later.
-		if _, err := exec(ctx, tx, `INSERT INTO legal_documents (number, title, doc_type, issuer)
-			SELECT DISTINCT ON (n) n, t, ty, i FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(n, t, ty, i, ord)
+		// A document keeps the first title that names it: one that only
+		// repeats its type and number ("Luật 60/2014/QH13", title_generic)
+		// gives way to the first that names it ("Luật Hộ tịch"). An
+		// administrator's title is never generic, so it stays.
+		if _, err := exec(ctx, tx, `INSERT INTO legal_documents (number, title, doc_type, issuer, number_issues)
+			SELECT DISTINCT ON (n) n, t, ty, i, coalesce(string_to_array(nullif(iss, ''), ','), '{}')
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(n, t, ty, i, iss, ord)
 			ORDER BY n, ord
-			ON CONFLICT (number, issuer) DO UPDATE SET title = EXCLUDED.title WHERE legal_documents.title = ''`,
-			pq.Array(numbers), pq.Array(titles), pq.Array(types), pq.Array(issuers)); err != nil {
+			ON CONFLICT (number, issuer) DO UPDATE SET
+				title = CASE WHEN legal_documents.title_generic AND NOT legal_title_generic(EXCLUDED.title)
+					THEN EXCLUDED.title ELSE legal_documents.title END,
+				number_issues = EXCLUDED.number_issues
+			WHERE (legal_documents.title_generic AND NOT legal_title_generic(EXCLUDED.title))
+				OR legal_documents.number_issues IS DISTINCT FROM EXCLUDED.number_issues`,
+			pq.Array(numbers), pq.Array(titles), pq.Array(types), pq.Array(issuers), pq.Array(issues)); err != nil {
 			return fmt.Errorf("legal documents: %w", err)
 		}
 		if _, err := exec(ctx, tx, `INSERT INTO procedure_legal_documents (procedure_id, legal_document_id, position, cited_title)
@@ -239,6 +251,25 @@ func saveParts(ctx context.Context, tx *sqlx.Tx, id int64, dr catalog.ProcedureD
 		}
 	}
 	return nil
+}
+
+// legalNumberIssues reads the number_issues column.
+func legalNumberIssues(a []string) []catalog.LegalNumberIssue {
+	out := make([]catalog.LegalNumberIssue, len(a))
+	for i, s := range a {
+		out[i] = catalog.LegalNumberIssue(s)
+	}
+	return out
+}
+
+// numberIssues flags a legal document number that cannot be right as
+// written (catalog.LegalNumberIssues), for the number_issues column.
+func numberIssues(number string) []string {
+	var out []string
+	for _, issue := range catalog.LegalNumberIssues(number, time.Now().Year()) {
+		out = append(out, string(issue))
+	}
+	return out
 }
 
 // insertJSON runs an INSERT that reads its rows from a JSON array ($2), so

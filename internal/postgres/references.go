@@ -198,6 +198,9 @@ func legalDocumentWhere(f catalog.LegalDocumentFilter) *where {
 	if f.Validity != nil {
 		w.add(`l.validity = %s`, *f.Validity)
 	}
+	if f.Flagged != nil {
+		w.add(`(l.number_issues <> '{}') = %s`, *f.Flagged)
+	}
 	if f.ReviewOutcome != nil {
 		w.add(`l.review_outcome = %s`, *f.ReviewOutcome)
 	}
