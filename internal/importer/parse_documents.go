@@ -103,7 +103,12 @@ func isQuantityCell(body string, start, end int) bool {
 	}
 	if end < len(body) {
 		next, _ := utf8.DecodeRuneInString(body[end:])
-		if next == ' ' || strings.ContainsRune(",;:)", next) {
+		if next == ' ' {
+			return false
+		}
+		// "(01 bản chính)" inside a name; a stray ")", ";" or "," after the
+		// table's last cell is no reason to lose its row.
+		if strings.ContainsRune(",;:)", next) && strings.Trim(body[end:], ",;:). \t\n") != "" {
 			return false
 		}
 	}
@@ -214,11 +219,13 @@ func formStart(pre string) int {
 		}
 	}
 
-	// 2. The last word is glued to the name after punctuation
-	// ("...ý kiến đồng ý bằng văn bản.1.MuCT01banhnhkm"): the file name
-	// starts at the first glue point in that word.
-	lastSpace := strings.LastIndexFunc(pre, unicode.IsSpace)
-	if i := firstGlue(pre, lastSpace+1); i > 0 {
+	// 2. The file name is glued to the name's last word, after punctuation
+	// ("...bằng văn bản.1.MuCT01banhnhkm") or as a capital after a small
+	// letter ("...theo mẫuTK 2.001234", "...dự án đầu tưI.1.10"), which
+	// does not happen inside Vietnamese words. A code may hold a space
+	// ("TK 2.001234"): a last word that starts with a digit or "(" belongs
+	// with the one before it.
+	if i := firstGlue(pre, lastWordStart(pre)); i > 0 {
 		return i
 	}
 	// 3. Otherwise the last glue point in the row ("...Chính phủ.Đơn trình
@@ -230,14 +237,30 @@ func formStart(pre string) int {
 }
 
 // isGlue reports whether a name ends and a file name starts at byte i of s:
-// sentence punctuation directly followed by a letter or digit.
+// sentence punctuation directly followed by a letter or digit, or a
+// capital directly after a small letter.
 func isGlue(s string, i int) bool {
 	if i <= 0 || i >= len(s) {
 		return false
 	}
 	prev, _ := utf8.DecodeLastRuneInString(s[:i])
 	next, _ := utf8.DecodeRuneInString(s[i:])
-	return strings.ContainsRune(".);:”", prev) && (unicode.IsLetter(next) || unicode.IsDigit(next))
+	return strings.ContainsRune(".);:”", prev) && (unicode.IsLetter(next) || unicode.IsDigit(next)) ||
+		unicode.IsLower(prev) && unicode.IsUpper(next)
+}
+
+// lastWordStart returns where the last word of s starts, taking in up to
+// two words before it while the word starts with a digit or "(".
+func lastWordStart(s string) int {
+	start := strings.LastIndexFunc(s, unicode.IsSpace) + 1
+	for k := 0; k < 2 && start > 0; k++ {
+		r, _ := utf8.DecodeRuneInString(s[start:])
+		if !unicode.IsDigit(r) && r != '(' {
+			break
+		}
+		start = strings.LastIndexFunc(strings.TrimRightFunc(s[:start], unicode.IsSpace), unicode.IsSpace) + 1
+	}
+	return start
 }
 
 func firstGlue(s string, from int) int {

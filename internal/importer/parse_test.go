@@ -213,10 +213,10 @@ func TestParseChannels(t *testing.T) {
 			name: "1.000014 time glued to an amount written in thousands",
 			in:   "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến120 VNĐ(20.000 vnđ /tờ khai)Trực tiếp120 VNĐ(20.000 vnđ /tờ khai)",
 			want: []string{
-				"ONLINE | 1 | 20 VNĐ(20.000 vnđ /tờ khai) | - | ",
-				"IN_PERSON | 1 | 20 VNĐ(20.000 vnđ /tờ khai) | - | ",
+				"ONLINE | 1 | 20 VNĐ(20.000 vnđ /tờ khai) | 20000 VND | ",
+				"IN_PERSON | 1 | 20 VNĐ(20.000 vnđ /tờ khai) | 20000 VND | ",
 			},
-			warnings: []Category{TimeWithoutUnit, FeeInThousands, TimeWithoutUnit, FeeInThousands},
+			warnings: []Category{TimeWithoutUnit, TimeWithoutUnit},
 		},
 		{
 			name: "2.002015 glued time and amount that cannot be split",
@@ -226,7 +226,7 @@ func TestParseChannels(t *testing.T) {
 				"POST |  | 125 VNĐ | - | ",
 				"IN_PERSON |  | 125 VNĐ | - | ",
 			},
-			warnings: []Category{TimeWithoutUnit, TimeGluedToFee, FeeInThousands, TimeGluedToFee, FeeInThousands},
+			warnings: []Category{TimeWithoutUnit, FeeFreeButNoteCharges, TimeGluedToFee, FeeInThousands, TimeGluedToFee, FeeInThousands},
 		},
 		{
 			name: "1.000232 time cell says no information",
@@ -282,7 +282,7 @@ func TestParseChannels(t *testing.T) {
 			want: []string{
 				"ONLINE | 15 WORKING_DAY | 3,500,000 Việt Nam Đồng(/hồ sơ)(áp dụng mức phí 1.750.000 đồng/hồ sơ kể từ ngày 01/7/2025 đến hết ngày 31/12/2026 theo Thông tư số 64/2025/TT-BTC) | - | ",
 			},
-			warnings: []Category{FeeOtherAmounts},
+			warnings: []Category{FeeConditional},
 		},
 		{
 			name:     "no header",
@@ -332,10 +332,10 @@ func TestParseFee(t *testing.T) {
 		{"40,000 Việt Nam Đồng(50.000đ/giấy thông hành (Thông tư số 25/2021/TT-BTC ngày 07/4/2021 của Bộ Tài chính).)", "40,000 Việt Nam Đồng(50.000đ/giấy thông hành (Thông tư số 25/2021/TT-BTC ngày 07/4/2021 của Bộ Tài chính).)", "", "", ""},
 		{"10,000,000 Việt Nam Đồng(+ Dưới 50 tỷ: 10 triệu đồng/ Giấy chứng nhận\t)", "10,000,000 Việt Nam Đồng(+ Dưới 50 tỷ: 10 triệu đồng/ Giấy chứng nhận )", "", "", ""},
 		{"4,000,000 Việt Nam Đồng((Áp dụng mức phí: 2.000.000 đồng (Hai triệu đồng) kể từ ngày 01/7/2025 đến  hết ngày 31/12/2026 theo Thông tư số 64/2025/TT-BTC). )", "4,000,000 Việt Nam Đồng((Áp dụng mức phí: 2.000.000 đồng (Hai triệu đồng) kể từ ngày 01/7/2025 đến hết ngày 31/12/2026 theo Thông tư số 64/2025/TT-BTC). )", "", "", ""},
-		// The note contradicts the currency.
-		{"155 VNĐ(Thẻ tạm trú có thời hạn từ trên 02 năm đến 05 năm: 155 USD/thẻ.)", "155 VNĐ(Thẻ tạm trú có thời hạn từ trên 02 năm đến 05 năm: 155 USD/thẻ.)", "", "", ""},
-		// Amounts in thousands.
-		{"100 VNĐ(100.000 đồng/lần.)", "100 VNĐ(100.000 đồng/lần.)", "", "", ""},
+		// The note corrects the currency.
+		{"155 VNĐ(Thẻ tạm trú có thời hạn từ trên 02 năm đến 05 năm: 155 USD/thẻ.)", "155 VNĐ(Thẻ tạm trú có thời hạn từ trên 02 năm đến 05 năm: 155 USD/thẻ.)", "155", "USD", ""},
+		// Amounts in thousands, which the note settles or not.
+		{"100 VNĐ(100.000 đồng/lần.)", "100 VNĐ(100.000 đồng/lần.)", "100000", "VND", ""},
 		{"20 VNĐ", "20 VNĐ", "", "", ""},
 		// 3.000337: the note never closes.
 		{"100 VNĐ(", "100 VNĐ(", "", "", ""},
