@@ -10,6 +10,8 @@ import (
 //	number "/" [year "/"] type "-" issuer {"-" issuer}    120/2025/NĐ-CP, 09/2009/TTLT-BCA-BYT, 3510/QĐ-BHXH
 //	number "/" year "/" legislature                      60/2014/QH13, 05/2024/UBTVQH15
 //	number "/" issuer "-" department                     2754/BHXH-CSXH (an official letter)
+//	number "-" type "/" issuer                           13-TB/TW (a document of the Party)
+//	number "-" issuer                                    73-CP (a decree of the 1990s)
 //
 // The types are fixed by the Law on legal documents; the issuers are an
 // open set (ministries merged in 2025 and new codes appeared), so nothing
@@ -20,6 +22,8 @@ type LegalNumber struct {
 	Number string   // "120", "66.7", "30a"
 	Year   int      // 0 when the symbol has none
 	Parts  []string // type and issuers: ["NĐ", "CP"], ["QH13"], ["BHXH", "CSXH"]
+	// Hyphenated marks the older forms "13-TB/TW" and "73-CP".
+	Hyphenated bool
 }
 
 // SplitLegalNumber splits a number such as "120/2025/NĐ-CP". Old symbols
@@ -30,6 +34,10 @@ func SplitLegalNumber(number string) LegalNumber {
 	segs := strings.Split(number, "/")
 	n.Number = segs[0]
 	rest := segs[1:]
+	if num, code, ok := strings.Cut(segs[0], "-"); ok && num != "" && strings.Trim(num, "0123456789") == "" {
+		n.Number, n.Hyphenated = num, true
+		rest = append([]string{code}, rest...)
+	}
 	if len(rest) > 0 && len(rest[0]) == 4 {
 		if y, err := strconv.Atoi(rest[0]); err == nil && y >= 1900 && y < 2100 {
 			n.Year, rest = y, rest[1:]
@@ -164,6 +172,9 @@ func LegalNumberIssues(number string, thisYear int) []LegalNumberIssue {
 		}
 	}
 	_, typed := legalTypes[first]
+	if n.Hyphenated && len(n.Parts) == 1 {
+		return out // "73-CP": the issuer alone, as decrees were numbered then
+	}
 	switch {
 	case typed && len(n.Parts) == 1:
 		out = append(out, IssueNoIssuer)

@@ -19,6 +19,9 @@ func TestLegalTypeFromNumber(t *testing.T) {
 		{"12/2025/TT-BNNMT", "CIRCULAR", "BNNMT"},
 		{"01/2025/QĐ-BDTTG", "DECISION", "BDTTG"},
 		{"2754/BHXH-CSXH", "", "BHXH-CSXH"},
+		{"13-TB/TW", "OTHER", "TW"},
+		{"36-NQ/TW", "RESOLUTION", "TW"},
+		{"73-CP", "", "CP"},
 		{"46/2020", "", ""},
 		{"no-slash", "", ""},
 	}
@@ -45,6 +48,8 @@ func TestLegalNumberIssues(t *testing.T) {
 		{"3510/QĐ-BHXH", nil},
 		{"2754/BHXH-CSXH", nil},
 		{"21/2007/TT-BCA(X13)", nil},
+		{"13-TB/TW", nil},
+		{"73-CP", nil},
 		// A law of 2025 cannot belong to the 13th legislature (2011-2016).
 		{"12/2025/QH13", []LegalNumberIssue{IssueYearOutsideTerm}},
 		{"05/2010/UBTVQH15", []LegalNumberIssue{IssueYearOutsideTerm}},

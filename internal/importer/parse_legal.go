@@ -39,10 +39,21 @@ type legalSymbol struct {
 	gluedNext  bool     // the last code runs straight into the next number's digits
 	normalised bool     // written with stray spaces or separators
 	guessed    bool     // where it ends was decided by the shape of words alone
+	// hyphenated marks the older form number "-" code ["/" issuer]: a
+	// Party document ("13-TB/TW", "36-NQ/TW") or a decree of the 1990s
+	// ("73-CP"). Only a cell is read in the second form.
+	hyphenated bool
 }
 
 // text is the symbol in its usual form.
 func (s legalSymbol) text() string {
+	if s.hyphenated {
+		t := s.number + "-" + s.parts[0]
+		if len(s.parts) > 1 {
+			t += "/" + strings.Join(s.parts[1:], "-")
+		}
+		return t
+	}
 	t := s.number
 	if s.year != "" {
 		t += "/" + s.year
@@ -82,7 +93,13 @@ func parseLegalBasis(s string, known codeSet, w *warnings) []catalog.LegalRef {
 	}
 	body, ok := strings.CutPrefix(s, legalHeader)
 	if !ok {
+		// Another field's text, now and then naming the document it rests
+		// on: ": Thông tư 269/2016/TT-BTC ngày ...".
 		w.add(LegalNoTable, snippet(s))
+		text := strings.TrimLeft(s, " :")
+		if q, ok := titleNames(text, 0, scanSymbols(text, cleanCodes(text))); ok {
+			return []catalog.LegalRef{{Number: q.text(), Title: cleanLegalTitle(text[:q.end])}}
+		}
 		return nil
 	}
 	if strings.TrimSpace(body) == "" || strings.TrimSpace(body) == noInfo {
@@ -189,7 +206,27 @@ func legalRows(body string, syms []legalSymbol, w *warnings) ([]legalRow, string
 				}
 			}
 		}
-		rows = append(rows, legalRow{title: cleanLegalTitle(body[titleStart:s.start]), sym: s})
+		// "Nghị định số 85/2026": a decree is always the Government's.
+		if len(s.parts) == 0 && s.year != "" && decreeCell.MatchString(body[titleStart:s.start]) {
+			w.add(LegalNumberCompleted, quote(s.text())+" → "+quote(s.text()+"/NĐ-CP"))
+			s.parts = []string{"NĐ", "CP"}
+		}
+		// A title that opens with another document than its cell's holds
+		// a row whose cell was missed: "Nghị định số 210/2025/NĐ-CP ...
+		// sáng tạoNghị định số 210/2025/NĐ-CP của Chính phủLuật
+		// 04/2017/QH14" + "04/2017/QH14". The missed row ends where a
+		// capital is glued to a small letter, the mark of a cell boundary.
+		title := body[titleStart:s.start]
+		if q, ok := titleNames(body, titleStart, quoted); ok && !sameDocument(q, s) {
+			cut := len(title)
+			if i := lastCamelGlue(title); i > q.end-titleStart {
+				cut = i
+			}
+			w.add(LegalNumberCompleted, snippet(title))
+			rows = append(rows, legalRow{title: cleanLegalTitle(title[:cut]), sym: q})
+			title = title[cut:]
+		}
+		rows = append(rows, legalRow{title: cleanLegalTitle(title), sym: s})
 		titleStart, quoted = s.end, nil
 	}
 	bare, titleStart, quoted := bareCellRows(body, titleStart, len(body), quoted, w)
@@ -305,6 +342,31 @@ func lastRune(s string) rune {
 	return r
 }
 
+// decreeCell is a number cell that says it is a decree: "...bổ
+// sungNghị định số 85/2026".
+var decreeCell = regexp.MustCompile(`(?i)nghị định(?: số)?:? ?$`)
+
+// sameDocument reports whether two symbols name one document: the same
+// number and year, however the rest is written ("190/2025/QH15" and
+// "190/2025/NQ-QH15"), or one abbreviates the other.
+func sameDocument(a, b legalSymbol) bool {
+	return a.number == b.number && (a.year == b.year || a.year == "" || b.year == "")
+}
+
+// lastCamelGlue returns where the last capitalised word glued to the
+// letter before it starts in s ("phủ|Luật", "CP|Quyết"), or -1.
+func lastCamelGlue(s string) int {
+	last := -1
+	var prev rune
+	for i, r := range s {
+		if unicode.IsUpper(r) && unicode.IsLetter(prev) && (unicode.IsLower(prev) || lowerAt(s, i+utf8.RuneLen(r))) && !strings.HasPrefix(s[i:], "Tg") {
+			last = i
+		}
+		prev = r
+	}
+	return last
+}
+
 func equalParts(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
@@ -321,9 +383,13 @@ func equalParts(a, b []string) bool {
 // s runs into, if any; quoted are the symbols the row's title quotes so
 // far.
 func isCell(body string, titleStart int, s legalSymbol, next *legalSymbol, quoted []legalSymbol) bool {
+	// A number the title already quoted is likely its cell. When the
+	// title opens with its own document ("Thông tư số 32/2025/TT-BTC ...
+	// Nghị định số 123/2020/NĐ-CP ..."), only that one is.
 	repeats := false
+	opener, opens := titleNames(body, titleStart, quoted)
 	for _, q := range quoted {
-		if s.abbreviates(q) || q.abbreviates(s) {
+		if (s.abbreviates(q) || q.abbreviates(s)) && (!opens || sameDocument(q, opener)) {
 			repeats = true
 		}
 	}
@@ -342,8 +408,9 @@ func isCell(body string, titleStart int, s legalSymbol, next *legalSymbol, quote
 	if strings.Trim(after, " \t\n\r.;,") == "" {
 		return true // the last cell of the table
 	}
-	if len(s.parts) == 0 {
-		// Only a number and a year: a cell when glued on both sides, like
+	if len(s.parts) == 0 || (s.hyphenated && len(s.parts) == 1) {
+		// Only a number and a year, or an old "73-CP": a cell when glued
+		// on both sides, like
 		// "46/2020" after its title's "...NĐ-CP"; otherwise a date such as
 		// "tháng 5/2021".
 		r, _ := utf8.DecodeRuneInString(after)
@@ -444,20 +511,47 @@ func scanSymbols(body string, known codeSet) []legalSymbol {
 	var out []legalSymbol
 	from := 0
 	for i := 0; i < len(body); {
-		j := strings.IndexByte(body[i:], '/')
+		j := strings.IndexAny(body[i:], "/-")
 		if j < 0 {
 			break
 		}
-		slash := i + j
-		s, ok := symbolAt(body, from, slash, known)
+		sep := i + j
+		var s legalSymbol
+		var ok bool
+		if body[sep] == '/' {
+			s, ok = symbolAt(body, from, sep, known)
+		} else {
+			s, ok = hyphenSymbolAt(body, from, sep, known)
+		}
 		if !ok {
-			i = slash + 1
+			i = sep + 1
 			continue
 		}
 		out = append(out, s)
 		i, from = s.end, s.end
 	}
 	return out
+}
+
+// hyphenSymbolAt reads a symbol of the older form whose "-" is at dash:
+// "13-TB/TW", "36-NQ/TW", "73-CP".
+func hyphenSymbolAt(body string, from, dash int, known codeSet) (legalSymbol, bool) {
+	var s legalSymbol
+	d := dash
+	for d > from && isDigitByte(body[d-1]) {
+		d--
+	}
+	if d == dash || dash-d > 4 || (d > from && strings.ContainsRune("/-", rune(body[d-1]))) {
+		return s, false
+	}
+	k := scanKind(body, dash+1, known)
+	if len(k.parts) == 0 || len([]rune(k.parts[0])) < 2 || k.gluedNext {
+		return s, false
+	}
+	s.runStart, s.start, s.end = d, d, k.end
+	s.number, s.parts, s.hyphenated = body[d:dash], k.parts, true
+	s.normalised, s.guessed = k.normalised, k.guessed
+	return s, true
 }
 
 // symbolAt reads the symbol whose first "/" is at slash; its number

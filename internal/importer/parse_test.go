@@ -622,8 +622,9 @@ func TestParseLegalBasis(t *testing.T) {
 			warnings: []Category{LegalNumberCompleted, LegalCellNotASymbol},
 		},
 		{
-			name:     "3.000337 another field spilled into the legal basis",
+			name:     "3.000337 another field spilled into the legal basis, naming its document",
 			in:       ": Thông tư 269/2016/TT-BTC ngày 14/11/2016 của Bộ Tài chính quy định mức thu, chế độ thu, nộp, quản lý và sử dụng phí và lệ phí thuộc lĩnh vực an toàn thông tin.)",
+			want:     []string{"269/2016/TT-BTC | Thông tư 269/2016/TT-BTC"},
 			warnings: []Category{LegalNoTable},
 		},
 		{name: "no information", in: "Không có thông tin"},
