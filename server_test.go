@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -80,5 +82,39 @@ func TestImportExitStatus(t *testing.T) {
 	}
 	if got, _ := status("", "/nonexistent/file.jsonl"); got != 1 {
 		t.Errorf("a missing file: status %d, want 1", got)
+	}
+}
+
+// TestImportWarningsFile runs tthc import --warnings FILE: the run ends
+// with a count by category and the file holds every warning.
+func TestImportWarningsFile(t *testing.T) {
+	url := testdb.New(t)
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return url
+		}
+		return ""
+	}
+	record := `{"ma_thu_tuc": "1.000080", "ten_thu_tuc": "Đăng ký nhận cha, mẹ, con", "cap_thuc_hien": "Cấp huyện, Cấp thôn",` +
+		` "cach_thuc_thuc_hien": "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp15Miễn phí"}`
+	path := filepath.Join(t.TempDir(), "warnings.csv")
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--warnings", path, "-"}, getenv, strings.NewReader(record+"\n"), &stdout, &stderr); err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr.String())
+	}
+	for _, want := range []string{"parse warnings by category", "1 LEVEL_UNKNOWN", "1 TIME_WITHOUT_UNIT", "2 warnings written to"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "line,code,field,category,fragment\n" +
+		`1,1.000080,cap_thuc_hien,LEVEL_UNKNOWN,"""Cấp thôn"""` + "\n" +
+		`1,1.000080,cach_thuc_thuc_hien,TIME_WITHOUT_UNIT,"""15"""` + "\n"
+	if string(b) != want {
+		t.Errorf("warnings file:\n%s\nwant\n%s", b, want)
 	}
 }

@@ -129,6 +129,12 @@ func parseChannelRow(kind catalog.ChannelKind, row string, w *warnings) catalog.
 	if strings.Trim(ch.Description, ".,;:- ") == "" {
 		ch.Description = "" // the "." left after a fee note
 	}
+	if ch.Fee.Amount != nil && describesOtherFees(ch.Description, *ch.Fee.Amount, ch.Fee.Currency) {
+		// "800,000 Việt Nam Đồng" then "Phí: 800.000 đồng/hồ sơ (áp dụng
+		// mức phí 400.000 đồng/hồ sơ kể từ ngày ...). Lệ phí: 100.000 đồng".
+		w.add(FeeOtherAmounts, snippet(ch.Description))
+		ch.Fee.Amount, ch.Fee.Currency = nil, ""
+	}
 	return ch
 }
 
@@ -245,6 +251,13 @@ func parseGroupedNumber(s string) (decimal.Decimal, bool) {
 // "100.000" groups thousands, "2,1 (tỷ)" has a decimal comma.
 func parseNoteNumber(s string) (decimal.Decimal, bool) {
 	s = strings.TrimRight(s, ".,")
+	// "01 triệu đồng", "02 USD": counts are written with a zero.
+	if len(s) > 1 && s[0] == '0' && isAllDigits(s) {
+		s = strings.TrimLeft(s, "0")
+		if s == "" {
+			s = "0"
+		}
+	}
 	if commaDecimal.MatchString(s) && !commaGrouped.MatchString(s) {
 		v, err := decimal.NewFromString(strings.Replace(s, ",", ".", 1))
 		return v, err == nil

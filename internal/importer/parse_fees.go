@@ -3,6 +3,7 @@ package importer
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -154,7 +155,9 @@ func noteEnd(s string, w *warnings) int {
 			depth++
 		case ')':
 			depth--
-			if next, _ := utf8.DecodeRuneInString(s[i+1:]); depth >= 1 && i+1 < len(s) && next != ' ' && next != ')' {
+			// "...Bộ Tài chín)+ Trực tiếp": the description glued to a
+			// ")" inside the note.
+			if next, _ := utf8.DecodeRuneInString(s[i+1:]); depth >= 1 && i+1 < len(s) && (unicode.IsLetter(next) || unicode.IsDigit(next) || next == '+' || next == '-') {
 				return i + 1
 			}
 		case '\n':
@@ -292,6 +295,29 @@ func cellFeeAmount(amountText, currencyWord, note string, w *warnings) (*decimal
 		return nil, ""
 	}
 	return &value, currency
+}
+
+// describesOtherFees reports whether a row's description speaks of fees
+// that make the cell's amount not the only one: other amounts, or a dated
+// rate.
+func describesOtherFees(description string, amount decimal.Decimal, currency string) bool {
+	lower := strings.ToLower(description)
+	if !strings.Contains(lower, "phí") {
+		return false
+	}
+	amounts := noteAmounts(description)
+	if len(amounts) == 0 {
+		return false
+	}
+	if isDated(lower) {
+		return true
+	}
+	for _, m := range amounts {
+		if !m.ok || m.currency != currency || !m.value.Equal(amount) {
+			return true
+		}
+	}
+	return false
 }
 
 // oneFixedAmount returns the amount when the amounts are one and the same
