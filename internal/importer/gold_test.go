@@ -153,7 +153,9 @@ func TestGoldSet(t *testing.T) {
 	for c := range categories {
 		keys = append(keys, c)
 	}
-	sort.Slice(keys, func(i, j int) bool { return categories[keys[i]] > categories[keys[j]] || categories[keys[i]] == categories[keys[j]] && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return categories[keys[i]] > categories[keys[j]] || categories[keys[i]] == categories[keys[j]] && keys[i] < keys[j]
+	})
 	for _, c := range keys {
 		t.Logf("  %5d %s", categories[c], c)
 	}
