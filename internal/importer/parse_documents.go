@@ -46,7 +46,7 @@ func parseDocuments(s string, w *warnings) []catalog.Document {
 		// table it is a note or a row the portal left without a quantity.
 		if i+2 < len(tables) {
 			heading = cleanHeading(tail)
-		} else if t := cleanHeading(tail); t != "" {
+		} else if t := cleanHeading(tail); strings.Trim(t, ",;:.) ") != "" {
 			w.add(DocumentTextAfterLastRow, snippet(t))
 		}
 	}
@@ -106,10 +106,16 @@ func isQuantityCell(body string, start, end int) bool {
 		if next == ' ' {
 			return false
 		}
-		// "(01 bản chính)" inside a name; a stray ")", ";" or "," after the
-		// table's last cell is no reason to lose its row.
-		if strings.ContainsRune(",;:)", next) && strings.Trim(body[end:], ",;:). \t\n") != "" {
-			return false
+		// "(01 bản chính)" inside a name; a stray ")", ";" or "," after a
+		// cell glued to its name ("Đơn đề nghị1 bản chính;Tờ khai..."), or
+		// after the table's last cell, is no reason to lose its row.
+		if strings.ContainsRune(",;:)", next) {
+			rest := strings.TrimLeft(body[end:], ",;:)")
+			after, _ := utf8.DecodeRuneInString(rest)
+			prev, _ := utf8.DecodeLastRuneInString(body[:start])
+			if strings.Trim(rest, ",;:). \t\n") != "" && !(unicode.IsLetter(prev) && unicode.IsUpper(after)) {
+				return false
+			}
 		}
 	}
 	return true
@@ -127,7 +133,8 @@ func parseDocumentRow(row documentRow, w *warnings) (catalog.Document, bool) {
 		}
 	}
 	name, forms := splitNameAndForms(row.text)
-	doc.Name = strings.TrimSpace(strings.Trim(collapseSpaces(name), "-"))
+	// A stray ";" or ")" after the previous cell starts the text.
+	doc.Name = strings.TrimSpace(strings.Trim(strings.TrimLeft(collapseSpaces(name), ",;:) "), "-"))
 	doc.Form = strings.Join(forms, "; ")
 	if doc.Name == "" && doc.Form == "" {
 		w.add(DocumentRowWithoutName, quote(row.quantity))
