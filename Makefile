@@ -2,7 +2,7 @@
 #   make run    PostgreSQL (or $DATABASE_URL), migrations, demo catalog, server
 #   make test   the whole suite against a private, throwaway PostgreSQL
 #   make stop   stops the private PostgreSQL clusters those two started
-.PHONY: run test stop build generate check-generate graphiql vet fmt bench bench-quick clean
+.PHONY: run test fuzz stop build generate check-generate graphiql vet fmt bench bench-quick clean
 
 BIN := bin/tthc
 
@@ -17,6 +17,11 @@ test:
 
 stop:
 	scripts/stop.sh
+
+# Runs every fuzz target for FUZZTIME (default 30s) each; FUZZ=regexp
+# picks some. make test already runs their seeds and testdata/fuzz inputs.
+fuzz:
+	scripts/fuzz.sh
 
 generate:
 	go generate ./...

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -110,6 +111,7 @@ func parseLegalBasis(s string, known codeSet, w *warnings) []catalog.LegalRef {
 
 	var out []catalog.LegalRef
 	var syms []legalSymbol
+	byNumber := map[string][]int{} // number -> indexes in syms
 	for _, row := range rows {
 		if row.sym.guessed {
 			w.add(LegalBoundaryGuessed, quote(row.sym.text()))
@@ -117,7 +119,8 @@ func parseLegalBasis(s string, known codeSet, w *warnings) []catalog.LegalRef {
 		// One document, once: a repeat, or the same symbol written short,
 		// joins the entry of the whole symbol.
 		merged := false
-		for i, prev := range syms {
+		for _, i := range byNumber[row.sym.number] {
+			prev := syms[i]
 			switch {
 			case row.sym.abbreviates(prev):
 			case prev.abbreviates(row.sym):
@@ -133,6 +136,7 @@ func parseLegalBasis(s string, known codeSet, w *warnings) []catalog.LegalRef {
 			break
 		}
 		if !merged {
+			byNumber[row.sym.number] = append(byNumber[row.sym.number], len(syms))
 			syms = append(syms, row.sym)
 			out = append(out, catalog.LegalRef{Number: row.sym.text(), Title: row.title})
 		}
@@ -176,7 +180,7 @@ func legalRows(body string, syms []legalSymbol, w *warnings) ([]legalRow, string
 	var rows []legalRow
 	titleStart := 0
 	prevEnd := -1
-	var quoted []legalSymbol // symbols quoted in the current title
+	quoted := newQuotes(nil) // symbols quoted in the current title
 	for i := range syms {
 		s := syms[i]
 		if s.runStart != prevEnd {
@@ -189,16 +193,18 @@ func legalRows(body string, syms []legalSymbol, w *warnings) ([]legalRow, string
 		}
 		prevEnd = s.end
 		if !isCell(body, titleStart, s, next, quoted) {
-			quoted = append(quoted, s)
+			quoted.add(s)
 			continue
 		}
-		var bare []legalRow
-		bare, titleStart, quoted = bareCellRows(body, titleStart, s.start, quoted, w)
+		bare, from, rest := bareCellRows(body, titleStart, s.start, quoted.list, w)
+		if from != titleStart {
+			titleStart, quoted = from, newQuotes(rest)
+		}
 		rows = append(rows, bare...)
 		// A cell written short ("46/2020", "12/TT-BNNMT") whose title
 		// quotes the whole symbol is that symbol.
 		if len(s.parts) == 0 || s.year == "" {
-			for _, q := range quoted {
+			for _, q := range quoted.sameNumber(s.number) {
 				if q.year != "" && len(q.parts) > 0 && q.number == s.number && (s.year == "" || s.year == q.year) && (len(s.parts) == 0 || equalParts(s.parts, q.parts)) {
 					w.add(LegalNumberCompleted, quote(s.text())+" → "+quote(q.text()))
 					s.year, s.parts = q.year, q.parts
@@ -217,7 +223,7 @@ func legalRows(body string, syms []legalSymbol, w *warnings) ([]legalRow, string
 		// 04/2017/QH14" + "04/2017/QH14". The missed row ends where a
 		// capital is glued to a small letter, the mark of a cell boundary.
 		title := body[titleStart:s.start]
-		if q, ok := titleNames(body, titleStart, quoted); ok && !sameDocument(q, s) {
+		if q, ok := titleNames(body, titleStart, quoted.list); ok && !sameDocument(q, s) {
 			cut := len(title)
 			if i := lastCamelGlue(title); i > q.end-titleStart {
 				cut = i
@@ -227,14 +233,14 @@ func legalRows(body string, syms []legalSymbol, w *warnings) ([]legalRow, string
 			title = title[cut:]
 		}
 		rows = append(rows, legalRow{title: cleanLegalTitle(title), sym: s})
-		titleStart, quoted = s.end, nil
+		titleStart, quoted = s.end, newQuotes(nil)
 	}
-	bare, titleStart, quoted := bareCellRows(body, titleStart, len(body), quoted, w)
+	bare, titleStart, rest := bareCellRows(body, titleStart, len(body), quoted.list, w)
 	rows = append(rows, bare...)
 	// The last title, left without a cell ("Nghị định số 174/2016/NĐ-CP
 	// ngày ... của Chính phủ quy định..." then nothing): when it opens with
 	// a symbol, that is its document.
-	if q, ok := titleNames(body, titleStart, quoted); ok {
+	if q, ok := titleNames(body, titleStart, rest); ok {
 		w.add(LegalNumberCompleted, snippet(body[titleStart:]))
 		rows = append(rows, legalRow{title: cleanLegalTitle(body[titleStart:]), sym: q})
 		titleStart = len(body)
@@ -312,6 +318,9 @@ func titleNames(body string, from int, quoted []legalSymbol) (legalSymbol, bool)
 		return legalSymbol{}, false
 	}
 	q := quoted[0]
+	if q.start-from > maxOpener {
+		return legalSymbol{}, false
+	}
 	words := strings.Fields(strings.ToLower(strings.NewReplacer(":", " ").Replace(body[from:q.start])))
 	for i := 0; i < len(words); i++ {
 		if !typeWords[words[i]] {
@@ -321,6 +330,10 @@ func titleNames(body string, from int, quoted []legalSymbol) (legalSymbol, bool)
 	return q, true
 }
 
+// maxOpener bounds the words before a title's own symbol: "Thông tư
+// liên tịch số " and the spaces around it.
+const maxOpener = 100
+
 // typeWords are the words of document types and "số" (number).
 var typeWords = map[string]bool{
 	"luật": true, "bộ": true, "nghị": true, "định": true, "thông": true, "tư": true, "liên": true, "tịch": true,
@@ -328,13 +341,11 @@ var typeWords = map[string]bool{
 	"nhất": true, "số": true,
 }
 
+// insideSymbol reports whether byte i lies in one of syms, which are in
+// order and do not overlap.
 func insideSymbol(i int, syms []legalSymbol) bool {
-	for _, s := range syms {
-		if i >= s.runStart && i < s.end {
-			return true
-		}
-	}
-	return false
+	k := sort.Search(len(syms), func(k int) bool { return syms[k].end > i })
+	return k < len(syms) && i >= syms[k].runStart
 }
 
 func lastRune(s string) rune {
@@ -379,16 +390,45 @@ func equalParts(a, b []string) bool {
 	return true
 }
 
+// quotes are the symbols a title quotes, in order, indexed by number so
+// that a title quoting thousands of numbers is still read in linear time.
+type quotes struct {
+	list     []legalSymbol
+	byNumber map[string][]legalSymbol
+}
+
+func newQuotes(list []legalSymbol) *quotes {
+	q := &quotes{byNumber: map[string][]legalSymbol{}}
+	for _, s := range list {
+		q.add(s)
+	}
+	return q
+}
+
+// maxSameNumber bounds how many quotes of one number a title keeps for
+// comparing: real titles quote a number once or twice, and a row of
+// thousands of "1/2020/..." must not take quadratic time.
+const maxSameNumber = 16
+
+func (q *quotes) add(s legalSymbol) {
+	q.list = append(q.list, s)
+	if len(q.byNumber[s.number]) < maxSameNumber {
+		q.byNumber[s.number] = append(q.byNumber[s.number], s)
+	}
+}
+
+func (q *quotes) sameNumber(n string) []legalSymbol { return q.byNumber[n] }
+
 // isCell decides whether s closes a row. next is the symbol whose digits
 // s runs into, if any; quoted are the symbols the row's title quotes so
 // far.
-func isCell(body string, titleStart int, s legalSymbol, next *legalSymbol, quoted []legalSymbol) bool {
+func isCell(body string, titleStart int, s legalSymbol, next *legalSymbol, quoted *quotes) bool {
 	// A number the title already quoted is likely its cell. When the
 	// title opens with its own document ("Thông tư số 32/2025/TT-BTC ...
 	// Nghị định số 123/2020/NĐ-CP ..."), only that one is.
 	repeats := false
-	opener, opens := titleNames(body, titleStart, quoted)
-	for _, q := range quoted {
+	opener, opens := titleNames(body, titleStart, quoted.list)
+	for _, q := range quoted.sameNumber(s.number) {
 		if (s.abbreviates(q) || q.abbreviates(s)) && (!opens || sameDocument(q, opener)) {
 			repeats = true
 		}
@@ -466,11 +506,15 @@ func gluedStart(body string, titleStart int, s legalSymbol) bool {
 	return false
 }
 
+// maxNumberDigits bounds the number of a document a title quotes when
+// looking for it in the digits before a cell.
+const maxNumberDigits = 6
+
 // titleDigits finds where the number of s starts when the digits before
 // its first "/" follow a space and may end the title: "Luật Khiếu nại năm
 // 2011" + "02/2011/QH13" reads "năm 201102/2011/QH13", "Kỳ họp thứ 3" +
 // "25/2021/QĐ-TTg" reads "thứ 325/2021/QĐ-TTg".
-func titleDigits(body string, titleStart int, s legalSymbol, quoted []legalSymbol) int {
+func titleDigits(body string, titleStart int, s legalSymbol, quoted *quotes) int {
 	prev, _ := utf8.DecodeLastRuneInString(body[:s.runStart])
 	if s.runStart == titleStart || !(unicode.IsSpace(prev) || prev == '-' || prev == '–') {
 		return s.start
@@ -481,9 +525,9 @@ func titleDigits(body string, titleStart int, s legalSymbol, quoted []legalSymbo
 	}
 	// The title quotes the number: "...năm 2011" + "02/2011/QH13".
 	tail := s.text()[len(s.number):]
-	for k := 1; k < len(digits); k++ {
-		for _, q := range quoted {
-			if q.number == digits[k:] && q.text()[len(q.number):] == tail {
+	for k := max(1, len(digits)-maxNumberDigits); k < len(digits); k++ {
+		for _, q := range quoted.sameNumber(digits[k:]) {
+			if q.text()[len(q.number):] == tail {
 				return s.runStart + k
 			}
 		}
@@ -819,6 +863,9 @@ func capsWordFollows(body string, i int) bool {
 	return utf8.RuneCountInString(word) >= 2 && isUpperRun(word)
 }
 
+// maxSyllable is the most letters a Vietnamese syllable has.
+const maxSyllable = 7
+
 // splitCapsRun finds where the first word of a title in capitals starts
 // in run, a code with the word glued to it. It returns the byte offset of
 // the word (0: run is a word, not a code) and whether a word was found.
@@ -830,7 +877,8 @@ func capsWordFollows(body string, i int) bool {
 func splitCapsRun(run string, known codeSet) (int, bool, bool) {
 	runes := []rune(run)
 	var withInitial, without []int // rune offsets of candidate words
-	for k := 0; k+2 <= len(runes); k++ {
+	// A syllable has at most seven letters ("nghiêng").
+	for k := max(0, len(runes)-maxSyllable); k+2 <= len(runes); k++ {
 		if k == 1 {
 			continue // a one-letter code
 		}
