@@ -100,6 +100,9 @@ func LegalTypeFromNumber(number string) (docType, issuer string) {
 		return "LAW", "Quốc hội"
 	case strings.HasPrefix(first, "UBTVQH") && len(n.Parts) == 1:
 		return "ORDINANCE", "Ủy ban Thường vụ Quốc hội"
+	case n.Hyphenated && first == "L":
+		// The laws of the 1990s: "18-L/CTN", promulgated by the President.
+		return "LAW", strings.Join(n.Parts[1:], "-")
 	}
 	if t, ok := legalTypes[first]; ok {
 		return t, strings.Join(n.Parts[1:], "-")

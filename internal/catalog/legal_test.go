@@ -20,6 +20,7 @@ func TestLegalTypeFromNumber(t *testing.T) {
 		{"01/2025/QĐ-BDTTG", "DECISION", "BDTTG"},
 		{"2754/BHXH-CSXH", "", "BHXH-CSXH"},
 		{"13-TB/TW", "OTHER", "TW"},
+		{"18-L/CTN", "LAW", "CTN"},
 		{"36-NQ/TW", "RESOLUTION", "TW"},
 		{"73-CP", "", "CP"},
 		{"46/2020", "", ""},
@@ -49,6 +50,7 @@ func TestLegalNumberIssues(t *testing.T) {
 		{"2754/BHXH-CSXH", nil},
 		{"21/2007/TT-BCA(X13)", nil},
 		{"13-TB/TW", nil},
+		{"18-L/CTN", nil},
 		{"73-CP", nil},
 		// A law of 2025 cannot belong to the 13th legislature (2011-2016).
 		{"12/2025/QH13", []LegalNumberIssue{IssueYearOutsideTerm}},

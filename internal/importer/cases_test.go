@@ -48,6 +48,9 @@ func TestLegalIssuerCodesAreAnOpenSet(t *testing.T) {
 		{"1.002759: a Party notice and an official letter",
 			"Kết luật của Ban Bí thư về xác định tuổi của đảng viên13-TB/TWCấp thẻ BHYT theo căn cước công dân2754/BHXH-CSXH",
 			[]string{"13-TB/TW", "2754/BHXH-CSXH"}},
+		{"1.008332: a law of the 1990s, numbered by type and the President (L/CTN)",
+			"Luật Dầu khí12/2022/QH15Luật Dầu khí18-L/CTNThông tư 36/2016/TT-BTC36/2016/TT-BTC",
+			[]string{"12/2022/QH15", "18-L/CTN", "36/2016/TT-BTC"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

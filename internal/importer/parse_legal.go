@@ -589,7 +589,12 @@ func hyphenSymbolAt(body string, from, dash int, known codeSet) (legalSymbol, bo
 		return s, false
 	}
 	k := scanKind(body, dash+1, known)
-	if len(k.parts) == 0 || len([]rune(k.parts[0])) < 2 || k.gluedNext {
+	if len(k.parts) == 0 || k.gluedNext {
+		return s, false
+	}
+	// One letter is a type only before its issuer: the laws of the 1990s,
+	// "18-L/CTN" (luật, Chủ tịch nước).
+	if len([]rune(k.parts[0])) < 2 && !(len(k.parts) >= 2 && catalog.IsLegalType(k.parts[0])) {
 		return s, false
 	}
 	s.runStart, s.start, s.end = d, d, k.end
