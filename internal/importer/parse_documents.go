@@ -214,15 +214,31 @@ func formStart(pre string) int {
 		}
 	}
 	if best > 0 {
-		for best > 0 {
-			prev, size := utf8.DecodeLastRuneInString(pre[:best])
+		start := best
+		for start > 0 {
+			prev, size := utf8.DecodeLastRuneInString(pre[:start])
 			if !unicode.IsDigit(prev) && prev != '-' && prev != '_' {
 				break
 			}
-			best -= size
+			start -= size
 		}
-		if best > 0 {
-			return best
+		before, _ := utf8.DecodeLastRuneInString(pre[:start])
+		switch {
+		case start == best:
+		case unicode.IsUpper(before) || unicode.IsDigit(before) ||
+			unicode.IsLetter(before) && strings.ContainsRune("-_", rune(pre[start])):
+			// The digits end the name's own code: "theo Mẫu TP-
+			// QTV-04" + "Mẫu TP-QTV-04.docx". After a word in small
+			// letters they start the file name: "...Công an nhân
+			// dân" + "32-Mẫu số 01-Đơn ký kết LĐHĐ CAND.doc".
+			start = best
+		case unicode.IsSpace(before) && !unicode.IsDigit(lastRune(pre[:best])):
+			// "cấp lại -Mẫu 85 ...": a dash inside the file name, not
+			// a glue; look for the boundary elsewhere.
+			start = 0
+		}
+		if start > 0 {
+			return start
 		}
 	}
 
