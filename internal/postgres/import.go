@@ -255,6 +255,9 @@ func saveParts(ctx context.Context, tx *sqlx.Tx, id int64, dr catalog.ProcedureD
 
 // legalNumberIssues reads the number_issues column.
 func legalNumberIssues(a []string) []catalog.LegalNumberIssue {
+	if len(a) == 0 {
+		return nil // a sound number, as a new catalog.LegalDocument has
+	}
 	out := make([]catalog.LegalNumberIssue, len(a))
 	for i, s := range a {
 		out[i] = catalog.LegalNumberIssue(s)
