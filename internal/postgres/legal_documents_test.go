@@ -86,7 +86,7 @@ func TestLegalDocumentsOfTheSharedFile(t *testing.T) {
 	}
 }
 
-// TestLegalDocumentMigration checks migration 00007 on its own: the
+// TestLegalDocumentMigration checks migration 00008 on its own: the
 // number_issues column takes only known issues, and legal_title_generic
 // tells a title that names a document from one that repeats its number.
 func TestLegalDocumentMigration(t *testing.T) {
