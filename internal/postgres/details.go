@@ -13,6 +13,17 @@ import (
 
 // The functions here fetch the parts of many procedures at once, for the
 // API's batch loaders: one statement per part, whatever the page size.
+// convert and groupBy make domain values of the rows read, here and for
+// the other batch reads.
+
+// convert makes each row a T.
+func convert[R, T any](rows []R, conv func(R) T) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = conv(r)
+	}
+	return out
+}
 
 // groupBy groups rows by key, in their order, each made a T by conv; n
 // is the number of keys expected.

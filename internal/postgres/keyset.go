@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -156,6 +157,24 @@ func (o ordering) apply(w *where, req page.Request, idExpr string) string {
 		parts = append(parts, k+dir)
 	}
 	return fmt.Sprintf("ORDER BY %s LIMIT %d", strings.Join(parts, ", "), req.Limit+1)
+}
+
+// listPage reads one page of a keyset list: `SELECT columns FROM from`
+// with the conditions of w, in ord's order (idExpr the unique
+// tie-breaker), each row made a node.
+func listPage[R keyed, T any](ctx context.Context, q queryer, ord ordering, args page.Args, w *where,
+	columns, from, idExpr string, node func(R) T) (page.Page[T], error) {
+	req, err := ord.page(args)
+	if err != nil || req.Limit == 0 {
+		return page.Page[T]{}, err
+	}
+	tail := ord.apply(w, req, idExpr)
+	rows := make([]R, 0, req.Limit+1)
+	if err := sel(ctx, q, &rows, `SELECT `+columns+`, `+ord.cursorKeys()+` AS cursor_keys
+		FROM `+from+` `+w.sql()+` `+tail, w.args...); err != nil {
+		return page.Page[T]{}, err
+	}
+	return pageOf(rows, req, ord, node), nil
 }
 
 // keyed is a row read with its cursor keys (the cursor_keys column).

@@ -285,9 +285,5 @@ func (d *DB) proceduresByIDs(ctx context.Context, columns string, ids []int64) (
 	if err := sel(ctx, d.db, &rows, `SELECT `+columns+`, NULL AS cursor_keys FROM procedures p WHERE p.id = ANY($1)`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("procedures: by ids: %w", err)
 	}
-	out := make([]catalog.Procedure, len(rows))
-	for i, r := range rows {
-		out[i] = r.procedure()
-	}
-	return out, nil
+	return convert(rows, procedureRow.procedure), nil
 }

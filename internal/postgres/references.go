@@ -100,11 +100,7 @@ func (d *DB) UnitsByIDs(ctx context.Context, ids []int64) ([]catalog.Unit, error
 	if err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u WHERE u.id = ANY($1)`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("units: by ids: %w", err)
 	}
-	out := make([]catalog.Unit, len(rows))
-	for i, r := range rows {
-		out[i] = r.unit()
-	}
-	return out, nil
+	return convert(rows, unitRow.unit), nil
 }
 
 // UnitChildren returns the units directly under each of the given units,
@@ -139,19 +135,11 @@ func unitWhere(f catalog.UnitFilter) *where {
 
 // ListUnits returns one page of administrative units by name.
 func (d *DB) ListUnits(ctx context.Context, f catalog.UnitFilter, args page.Args) (page.Page[catalog.Unit], error) {
-	var out page.Page[catalog.Unit]
-	req, err := unitOrdering.page(args)
-	if err != nil || req.Limit == 0 {
-		return out, err
+	p, err := listPage(ctx, d.db, unitOrdering, args, unitWhere(f), unitColumns, "administrative_units u", "u.id", unitRow.unit)
+	if err != nil {
+		return p, fmt.Errorf("units: list: %w", err)
 	}
-	w := unitWhere(f)
-	tail := unitOrdering.apply(w, req, "u.id")
-	var rows []unitRow
-	if err := sel(ctx, d.db, &rows, `SELECT `+unitColumns+`, `+unitOrdering.cursorKeys()+` AS cursor_keys
-		FROM administrative_units u `+w.sql()+` `+tail, w.args...); err != nil {
-		return out, fmt.Errorf("units: list: %w", err)
-	}
-	return pageOf(rows, req, unitOrdering, unitRow.unit), nil
+	return p, nil
 }
 
 // CountUnits counts the units matching f.
@@ -170,11 +158,7 @@ func (d *DB) LegalDocumentsByIDs(ctx context.Context, ids []int64) ([]catalog.Le
 	if err := sel(ctx, d.db, &rows, `SELECT `+legalDocumentColumns+` FROM legal_documents l WHERE l.id = ANY($1)`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("legal documents: by ids: %w", err)
 	}
-	out := make([]catalog.LegalDocument, len(rows))
-	for i, r := range rows {
-		out[i] = r.legalDocument()
-	}
-	return out, nil
+	return convert(rows, legalDocumentRow.legalDocument), nil
 }
 
 // listedLegalDocument is a legal document read for a page.
@@ -212,19 +196,12 @@ func legalDocumentWhere(f catalog.LegalDocumentFilter) *where {
 
 // ListLegalDocuments returns one page of legal documents by number.
 func (d *DB) ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter, args page.Args) (page.Page[catalog.LegalDocument], error) {
-	var out page.Page[catalog.LegalDocument]
-	req, err := legalDocumentOrdering.page(args)
-	if err != nil || req.Limit == 0 {
-		return out, err
+	p, err := listPage(ctx, d.db, legalDocumentOrdering, args, legalDocumentWhere(f), legalDocumentColumns, "legal_documents l", "l.id",
+		listedLegalDocument.legalDocument)
+	if err != nil {
+		return p, fmt.Errorf("legal documents: list: %w", err)
 	}
-	w := legalDocumentWhere(f)
-	tail := legalDocumentOrdering.apply(w, req, "l.id")
-	var rows []listedLegalDocument
-	if err := sel(ctx, d.db, &rows, `SELECT `+legalDocumentColumns+`, `+legalDocumentOrdering.cursorKeys()+` AS cursor_keys
-		FROM legal_documents l `+w.sql()+` `+tail, w.args...); err != nil {
-		return out, fmt.Errorf("legal documents: list: %w", err)
-	}
-	return pageOf(rows, req, legalDocumentOrdering, listedLegalDocument.legalDocument), nil
+	return p, nil
 }
 
 // CountLegalDocuments counts the legal documents matching f.
