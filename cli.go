@@ -22,7 +22,8 @@ type command struct {
 var commands = []command{
 	{name: "serve", summary: "serve GraphiQL at / and the API at /graphql (the default command)"},
 	{name: "migrate", summary: "apply pending database migrations"},
-	{name: "import", args: "[--warnings W.csv] FILE", summary: "import national-portal records, one JSON object a line (- for standard input)"},
+	{name: "import", args: "[--warnings W.csv] FILE", summary: "import national-portal records, one JSON object a line (- for standard input)",
+		flags: func(fs *flag.FlagSet) { new(importFlags).define(fs) }},
 	{name: "import-dossiers", args: "FILE", summary: "import one-stop desk statistics (CSV; - for standard input)"},
 	{name: "seed-demo", summary: "load the demo catalog shipped in the repository"},
 	{name: "generate", args: "[--scale national|small] [--seed N]", summary: "fill an empty database with a deterministic data set",
@@ -108,13 +109,22 @@ func help(args []string, stdout, stderr io.Writer) error {
 // parseFlags parses a command's flags; a bad flag or a stray argument is
 // a usage error. (run answers -h and --help before any command runs.)
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := parseFlagsThenArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return flagMistake(fs, fmt.Errorf("tthc %s takes no arguments, got %q", fs.Name(), fs.Args()))
+	}
+	return nil
+}
+
+// parseFlagsThenArgs parses the flags of a command that takes arguments
+// after them (fs.Args()), with the command's help as its usage.
+func parseFlagsThenArgs(fs *flag.FlagSet, args []string) error {
 	c, _ := lookupCommand(fs.Name())
 	fs.Usage = func() { printCommandHelp(fs.Output(), c) }
 	if err := fs.Parse(args); err != nil {
 		return usageError(err)
-	}
-	if fs.NArg() > 0 {
-		return flagMistake(fs, fmt.Errorf("tthc %s takes no arguments, got %q", fs.Name(), fs.Args()))
 	}
 	return nil
 }

@@ -225,11 +225,19 @@ func inputFile(cmd string, args []string, stdin io.Reader) (io.Reader, func(), e
 	return f, func() { f.Close() }, nil
 }
 
+// importFlags are the flags of tthc import.
+type importFlags struct{ warnings string }
+
+func (f *importFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.warnings, "warnings", "", "write every parse warning to this CSV file (line, code, field, category, fragment)")
+}
+
 func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	warningsFile := fs.String("warnings", "", "write every parse warning to this CSV file (line, code, field, category, fragment)")
-	if err := fs.Parse(args); err != nil {
+	var f importFlags
+	f.define(fs)
+	if err := parseFlagsThenArgs(fs, args); err != nil {
 		return err
 	}
 	in, done, err := inputFile("import", fs.Args(), stdin)
@@ -240,8 +248,8 @@ func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Rea
 	// Created first, so a path that cannot be written fails the run
 	// before the import rather than after it.
 	var warningsOut *os.File
-	if *warningsFile != "" {
-		if warningsOut, err = os.Create(*warningsFile); err != nil {
+	if f.warnings != "" {
+		if warningsOut, err = os.Create(f.warnings); err != nil {
 			return fmt.Errorf("warnings file: %w", err)
 		}
 		defer warningsOut.Close()
@@ -263,12 +271,12 @@ func runImport(ctx context.Context, args []string, db *postgres.DB, stdin io.Rea
 	}
 	if warningsOut != nil {
 		if err := importer.WriteWarningsCSV(warningsOut, sum.Warnings); err != nil {
-			return fmt.Errorf("warnings file %s: %w", *warningsFile, err)
+			return fmt.Errorf("warnings file %s: %w", f.warnings, err)
 		}
 		if err := warningsOut.Close(); err != nil {
-			return fmt.Errorf("warnings file %s: %w", *warningsFile, err)
+			return fmt.Errorf("warnings file %s: %w", f.warnings, err)
 		}
-		fmt.Fprintf(stdout, "import: %d warnings written to %s\n", len(sum.Warnings), *warningsFile)
+		fmt.Fprintf(stdout, "import: %d warnings written to %s\n", len(sum.Warnings), f.warnings)
 	}
 	if sum.Inserted+sum.Updated == 0 {
 		fmt.Fprintln(stdout, "import: nothing changed")
