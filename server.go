@@ -22,6 +22,7 @@ import (
 
 	"tthc/demo"
 	"tthc/internal/auth"
+	"tthc/internal/cache"
 	"tthc/internal/generate"
 	"tthc/internal/httpserver"
 	"tthc/internal/importer"
@@ -77,8 +78,12 @@ type config struct {
 	// MaxInFlight bounds the GraphQL operations that run at once
 	// (MAX_IN_FLIGHT, default twice DB_MAX_CONNS).
 	MaxInFlight int
-	Ops         opsConfig  // ops.go documents its variables
-	Edge        edgeConfig // edge.go documents its variables
+	// Cache is the response cache and the HTTP caching of anonymous
+	// queries (CACHE_MAX_BYTES, CACHE_MAX_AGE,
+	// CACHE_STALE_WHILE_REVALIDATE).
+	Cache cache.Config
+	Ops   opsConfig  // ops.go documents its variables
+	Edge  edgeConfig // edge.go documents its variables
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -89,6 +94,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		StatementTimeout: 10 * time.Second,
 		MaxConns:         20,
 		MaxBodyBytes:     1 << 20,
+		Cache:            cache.Config{MaxBytes: 64 << 20, MaxAge: time.Minute, StaleWhileRevalidate: time.Minute},
 	}
 	if c.DatabaseURL == "" {
 		return c, errors.New("DATABASE_URL is not set (make run sets it for you)")
@@ -108,6 +114,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
 				errs = append(errs, fmt.Errorf("%s must be a duration such as 10s, got %q", name, v))
+			}
+			*dst = d
+		}
+	}
+	// The cache's settings may be 0: no cache, or revalidate every time.
+	if v := getenv("CACHE_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("CACHE_MAX_BYTES must be a number of bytes, 0 for no cache, got %q", v))
+		}
+		c.Cache.MaxBytes = n
+	}
+	for name, dst := range map[string]*time.Duration{"CACHE_MAX_AGE": &c.Cache.MaxAge, "CACHE_STALE_WHILE_REVALIDATE": &c.Cache.StaleWhileRevalidate} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 || d%time.Second != 0 {
+				errs = append(errs, fmt.Errorf("%s must be a whole number of seconds such as 60s or 0s, got %q", name, v))
 			}
 			*dst = d
 		}
@@ -369,6 +392,18 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		return fmt.Errorf("listen for proposal events: %w", err)
 	}
 	go broker.Run(ctx)
+	// The response cache hears of every change of the catalog, whichever
+	// instance or tool made it, through LISTEN/NOTIFY on the primary.
+	versions, err := cache.NewVersions(ctx, db, cache.VersionsConfig{URL: cfg.DatabaseURL, Channel: postgres.CatalogVersionChannel}, logger)
+	if err != nil {
+		return fmt.Errorf("listen for catalog versions: %w", err)
+	}
+	go versions.Run(ctx)
+	responses, err := cache.New(cfg.Cache, versions)
+	if err != nil {
+		return err
+	}
+	defer responses.Close()
 	if cfg.Ops.OTLPEndpoint != "" {
 		shutdown, err := telemetry.StartTracing(ctx)
 		if err != nil {
@@ -408,6 +443,8 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		MaxInFlight:    cfg.MaxInFlight,
 		Verifier:       verifier,
 		Broker:         broker,
+		Versions:       versions,
+		Cache:          responses,
 
 		Metrics:          metrics,
 		MetricsElsewhere: cfg.Ops.MetricsAddr != "",

@@ -8,8 +8,10 @@ package graph
 import (
 	"context"
 	"errors"
+	"strconv"
 	"tthc/graph/generated"
 	"tthc/graph/model"
+	"tthc/internal/cache"
 	"tthc/internal/catalog"
 	"tthc/internal/errs"
 
@@ -247,6 +249,19 @@ func (r *queryResolver) CatalogStats(ctx context.Context, filter *model.Procedur
 		return nil, err
 	}
 	return r.Store.CatalogStats(ctx, f, groupBy)
+}
+
+// CatalogVersion is the resolver for the catalogVersion field.
+func (r *queryResolver) CatalogVersion(ctx context.Context) (string, error) {
+	// readVersionFirst read it before any data of the operation.
+	v, ok := cache.VersionFrom(ctx)
+	if !ok {
+		var err error
+		if v, err = r.Store.CatalogVersion(ctx); err != nil {
+			return "", err
+		}
+	}
+	return strconv.FormatInt(v, 10), nil
 }
 
 // ID is the resolver for the id field.

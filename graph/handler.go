@@ -77,6 +77,7 @@ func NewHandler(r *Resolver, logger *slog.Logger, opts Options) *handler.Server 
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(depthLimit{max: MaxDepth})
 	srv.AroundOperations(answerTimeout)
+	srv.AroundOperations(r.readVersionFirst)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv

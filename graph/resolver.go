@@ -19,6 +19,8 @@ type Resolver struct {
 	// Verifier checks the tokens of WebSocket connections; nil refuses
 	// them all.
 	Verifier TokenVerifier
+	// Versions knows the catalog's newest version; nil: unknown.
+	Versions VersionSource
 	Logger   *slog.Logger
 
 	levels levelCache

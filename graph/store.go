@@ -39,4 +39,11 @@ type CatalogStore interface {
 	LegalDocumentsByIDs(ctx context.Context, ids []int64) ([]catalog.LegalDocument, error)
 	ListLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter, args page.Args) (page.Page[catalog.LegalDocument], error)
 	CountLegalDocuments(ctx context.Context, f catalog.LegalDocumentFilter) (int, error)
+	// CatalogVersion reads the catalog's version (internal/cache).
+	CatalogVersion(ctx context.Context) (int64, error)
+	// BeginPublicRead routes an anonymous query's reads to the database
+	// that serves the public (a replica when one is configured and has
+	// caught up with known, the newest version this instance knows) and,
+	// when needVersion, reads the catalog version there first.
+	BeginPublicRead(ctx context.Context, known int64, needVersion bool) (context.Context, int64, error)
 }

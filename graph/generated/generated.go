@@ -383,6 +383,7 @@ type ComplexityRoot struct {
 		AdministrativeUnits func(childComplexity int, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) int
 		AuthorityLevels     func(childComplexity int) int
 		CatalogStats        func(childComplexity int, filter *model.ProcedureFilter, groupBy catalog.Dimension) int
+		CatalogVersion      func(childComplexity int) int
 		DossierStats        func(childComplexity int, filter *model.DossierFilter, groupBy []report.Dimension, orderBy *model.DossierStatsOrder, first *int) int
 		LegalDocumentStats  func(childComplexity int, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) int
 		LegalDocuments      func(childComplexity int, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) int
@@ -600,6 +601,7 @@ type QueryResolver interface {
 	AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.Unit], error)
 	LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.LegalDocument], error)
 	CatalogStats(ctx context.Context, filter *model.ProcedureFilter, groupBy catalog.Dimension) ([]catalog.StatBucket, error)
+	CatalogVersion(ctx context.Context) (string, error)
 	Proposals(ctx context.Context, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.Connection[proposal.Proposal], error)
 	Proposal(ctx context.Context, id string) (*proposal.Proposal, error)
 	DossierStats(ctx context.Context, filter *model.DossierFilter, groupBy []report.Dimension, orderBy *model.DossierStatsOrder, first *int) ([]report.DossierBucket, error)
@@ -2065,6 +2067,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CatalogStats(childComplexity, args["filter"].(*model.ProcedureFilter), args["groupBy"].(catalog.Dimension)), true
+	case "Query.catalogVersion":
+		if e.ComplexityRoot.Query.CatalogVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CatalogVersion(childComplexity), true
 	case "Query.dossierStats":
 		if e.ComplexityRoot.Query.DossierStats == nil {
 			break
@@ -3231,6 +3239,15 @@ extend type Query {
   legalDocuments(filter: LegalDocumentFilter, first: Int, after: String, last: Int, before: String): LegalDocumentConnection!
   "Counts of procedures matching ` + "`" + `filter` + "`" + `, grouped by one dimension, largest first, ties by key."
   catalogStats(filter: ProcedureFilter, groupBy: CatalogDimension!): [StatBucket!]!
+  """
+  The version of the public catalog this response reflects: a number, in
+  decimal, that grows with every change to procedures, units, legal
+  documents, local catalogs, sectors, agencies, authority levels or reform
+  targets (at least the change's Unix time in milliseconds). The rest of
+  the response is at least this version. Every response over HTTP also
+  carries it, when known, in the ` + "`" + `X-Catalog-Version` + "`" + ` header.
+  """
+  catalogVersion: String!
 }
 `, BuiltIn: false},
 	{Name: "../schema/node.graphqls", Input: `"""
@@ -12169,6 +12186,29 @@ func (ec *executionContext) fieldContext_Query_catalogStats(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_catalogVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_catalogVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CatalogVersion(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
 func (ec *executionContext) _Query_proposals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19645,6 +19685,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_catalogStats(ctx, field)
+				})
+		case "catalogVersion":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_catalogVersion(ctx, field)
 				})
 		case "proposals":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

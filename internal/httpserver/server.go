@@ -10,6 +10,7 @@ import (
 
 	"tthc/graph"
 	"tthc/internal/auth"
+	"tthc/internal/cache"
 	"tthc/internal/graphiql"
 	"tthc/internal/postgres"
 	"tthc/internal/pubsub"
@@ -51,6 +52,13 @@ type Config struct {
 	// TrustedProxies are the peers whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed.
 	TrustedProxies TrustedProxies
+	// Versions knows the catalog's newest version; nil: never known, so
+	// nothing is served from Cache.
+	Versions *cache.Versions
+	// Cache serves anonymous queries from memory and sets the HTTP
+	// caching headers of every GraphQL response; nil: a cache that
+	// stores nothing.
+	Cache *cache.Cache
 }
 
 // NewServer returns the service's handler with all its routes.
@@ -63,6 +71,12 @@ func NewServer(cfg Config) http.Handler {
 	}
 	if cfg.Broker != nil {
 		resolver.Events = cfg.Broker
+	}
+	if cfg.Versions != nil {
+		resolver.Versions = cfg.Versions
+	}
+	if cfg.Cache == nil {
+		cfg.Cache, _ = cache.New(cache.Config{}, nil) // stores nothing: cannot fail
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = telemetry.NewMetrics()
@@ -94,9 +108,7 @@ func NewServer(cfg Config) http.Handler {
 // graphqlMiddleware wraps the GraphQL endpoint in the limits every
 // operation runs under.
 func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
-	admit := newGate(cfg.MaxInFlight)
-	cfg.Metrics.GaugeFunc("tthc_inflight_running", "GraphQL operations running under MAX_IN_FLIGHT.",
-		func() float64 { return float64(len(admit)) })
+	run := runOperation(cfg, next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodPost, http.MethodOptions:
@@ -108,6 +120,18 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 		if !jsonBody(w, r) || !limitBody(w, r, cfg.MaxBodyBytes) || !resolveDocumentID(w, r, cfg.TrustedDocuments) {
 			return
 		}
+		// A cached answer skips the queue and the operation.
+		cfg.Cache.Serve(w, r, run)
+	})
+}
+
+// runOperation runs a GraphQL request under the limits every operation
+// runs under.
+func runOperation(cfg Config, next http.Handler) http.Handler {
+	admit := newGate(cfg.MaxInFlight)
+	cfg.Metrics.GaugeFunc("tthc_inflight_running", "GraphQL operations running under MAX_IN_FLIGHT.",
+		func() float64 { return float64(len(admit)) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		// A WebSocket carries subscriptions for hours: no request
 		// deadline (each statement still has statement_timeout).

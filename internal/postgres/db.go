@@ -1,7 +1,8 @@
 // Package postgres implements the application's storage in PostgreSQL.
 // Every SQL statement the server runs lives in this package; the only
 // others are the bulk loader of the synthetic data set (internal/generate)
-// and the broker's LISTEN (internal/pubsub).
+// and the LISTENs of the broker (internal/pubsub) and of the catalog
+// version (internal/cache).
 package postgres
 
 import (
