@@ -188,13 +188,15 @@ GRAPHILE_ENV=production DATABASE_URL=$DB_URL PORT=$pgl_port POOL_SIZE=$pool \
 pgl_pid=$!
 pids+=("$pgl_pid")
 
-say "starting our server on :$ours_port (DB_MAX_CONNS=$pool${PPROF_ADDR:+, PPROF_ADDR=$PPROF_ADDR})"
-PORT=$ours_port DB_MAX_CONNS=$pool LOG_LEVEL=warn "$out/tthc" serve >"$out/ours.log" 2>&1 &
+# S1-S5 measure the engine: our server runs without its response cache
+# (S6 measures the cache).
+say "starting our server on :$ours_port (DB_MAX_CONNS=$pool, CACHE_MAX_BYTES=0${PPROF_ADDR:+, PPROF_ADDR=$PPROF_ADDR})"
+PORT=$ours_port DB_MAX_CONNS=$pool LOG_LEVEL=warn CACHE_MAX_BYTES=0 "$out/tthc" serve >"$out/ours.log" 2>&1 &
 ours_pid=$!
 pids+=("$ours_pid")
 
 # The capture instance: PostgreSQL logs every statement of its connections.
-DATABASE_URL="$DB_URL&log_statement=all&application_name=tthc_capture" PORT=$capture_port DB_MAX_CONNS=4 PPROF_ADDR= LOG_LEVEL=warn \
+DATABASE_URL="$DB_URL&log_statement=all&application_name=tthc_capture" PORT=$capture_port DB_MAX_CONNS=4 PPROF_ADDR= LOG_LEVEL=warn CACHE_MAX_BYTES=0 \
 	"$out/tthc" serve >"$out/capture.log" 2>&1 &
 capture_pid=$!
 pids+=("$capture_pid")
@@ -204,7 +206,7 @@ if [ -n "${BENCH_BASE_BIN:-}" ]; then
 	base_port=$((port + 3))
 	say "starting the baseline build $BENCH_BASE_BIN on :$base_port"
 	cp "$BENCH_BASE_BIN" "$out/tthc-base"
-	PORT=$base_port DB_MAX_CONNS=${BENCH_BASE_DB_MAX_CONNS:-$pool} LOG_LEVEL=warn PPROF_ADDR= "$out/tthc-base" serve >"$out/base.log" 2>&1 &
+	PORT=$base_port DB_MAX_CONNS=${BENCH_BASE_DB_MAX_CONNS:-$pool} LOG_LEVEL=warn PPROF_ADDR= CACHE_MAX_BYTES=0 "$out/tthc-base" serve >"$out/base.log" 2>&1 &
 	base_pid=$!
 	pids+=("$base_pid")
 	wait_http "http://127.0.0.1:$base_port/healthz" "$base_pid" || { cat "$out/base.log" >&2; exit 1; }
