@@ -2,7 +2,8 @@
 #   make run    PostgreSQL (or $DATABASE_URL), migrations, demo catalog, server
 #   make test   the whole suite against a private, throwaway PostgreSQL
 #   make stop   stops the private PostgreSQL clusters those two started
-.PHONY: run test fuzz stop build generate check-generate graphiql vet fmt bench bench-quick clean
+#   make cluster  primary + streaming replica + two API instances (:8081, :8082)
+.PHONY: run test fuzz stop cluster build generate check-generate graphiql vet fmt bench bench-quick clean
 
 BIN := bin/tthc
 
@@ -15,13 +16,22 @@ run: build
 test:
 	scripts/test.sh
 
+# Stops make cluster's API instances, then every private PostgreSQL
+# cluster of this checkout (make run's, make test's, make cluster's).
 stop:
+	scripts/cluster.sh stop
 	scripts/stop.sh
 
 # Runs every fuzz target for FUZZTIME (default 30s) each; FUZZ=regexp
 # picks some. make test already runs their seeds and testdata/fuzz inputs.
 fuzz:
 	scripts/fuzz.sh
+
+# The production topology on this machine (data in .data/cluster): a
+# PostgreSQL primary, a streaming replica, two API instances reading the
+# public catalog from the replica. make stop stops it.
+cluster: build
+	scripts/cluster.sh up
 
 generate:
 	go generate ./...

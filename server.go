@@ -61,7 +61,10 @@ const exitRejected = 3
 
 // config is read once from the environment.
 type config struct {
-	DatabaseURL      string
+	DatabaseURL string
+	// DatabaseReadURL, when set, is a streaming replica that serves the
+	// public reads (DATABASE_READ_URL).
+	DatabaseReadURL  string
 	Port             int
 	RequestTimeout   time.Duration
 	StatementTimeout time.Duration
@@ -89,6 +92,7 @@ type config struct {
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		DatabaseURL:      getenv("DATABASE_URL"),
+		DatabaseReadURL:  getenv("DATABASE_READ_URL"),
 		Port:             8080,
 		RequestTimeout:   15 * time.Second,
 		StatementTimeout: 10 * time.Second,
@@ -198,7 +202,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	logger := newLogger(cfg.Ops.LogFormat, cfg.LogLevel, stderr)
 
-	db, err := postgres.Open(ctx, postgres.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.MaxConns})
+	dbCfg := postgres.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.MaxConns}
+	if cmd == "serve" {
+		// Only the server reads for the public; the tools write.
+		dbCfg.ReadURL, dbCfg.Logger = cfg.DatabaseReadURL, logger
+	}
+	db, err := postgres.Open(ctx, dbCfg)
 	if err != nil {
 		return err
 	}

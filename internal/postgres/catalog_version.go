@@ -23,13 +23,3 @@ func (d *DB) CatalogVersion(ctx context.Context) (int64, error) {
 	}
 	return v, nil
 }
-
-// BeginPublicRead prepares the reads of an anonymous query and, when
-// needVersion, reads the catalog version first (see CatalogVersion).
-func (d *DB) BeginPublicRead(ctx context.Context, known int64, needVersion bool) (context.Context, int64, error) {
-	if !needVersion {
-		return ctx, 0, nil
-	}
-	v, err := d.CatalogVersion(ctx)
-	return ctx, v, err
-}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -30,16 +31,49 @@ type Config struct {
 	URL              string
 	StatementTimeout time.Duration // applied by the server to every statement
 	MaxOpenConns     int
+	// ReadURL, when set, is a streaming replica of URL that serves the
+	// public reads (DATABASE_READ_URL; see replica.go).
+	ReadURL string
+	// Logger tells of the replica going down and coming back.
+	Logger *slog.Logger
 }
 
 // DB is the application's handle on the database.
 type DB struct {
-	db *pool
+	db      *pool
+	replica *replica // nil without DATABASE_READ_URL
 }
 
 // Open connects to PostgreSQL and checks the connection.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
-	dsn, err := withRuntimeParams(cfg.URL, cfg.StatementTimeout)
+	db, err := openPool(ctx, cfg.URL, cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{db: db}
+	if cfg.ReadURL != "" {
+		// The replica may be down when the server starts: public reads
+		// then go to the primary until it answers.
+		rp, err := openPool(ctx, cfg.ReadURL, cfg, false)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("DATABASE_READ_URL: %w", err)
+		}
+		logger := cfg.Logger
+		if logger == nil {
+			logger = slog.New(slog.DiscardHandler)
+		}
+		d.replica = &replica{pool: rp, primary: db, logger: logger, stop: make(chan struct{})}
+		d.replica.check()
+		d.replica.watch()
+	}
+	return d, nil
+}
+
+// openPool opens a pool on url and, when ping, checks that the database
+// answers.
+func openPool(ctx context.Context, url string, cfg Config, ping bool) (*pool, error) {
+	dsn, err := withRuntimeParams(url, cfg.StatementTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -52,13 +86,15 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.SetMaxIdleConns(cfg.MaxOpenConns)
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
+	if ping {
+		pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := db.PingContext(pingCtx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("connect to database: %w", err)
+		}
 	}
-	return &DB{db: newPool(db)}, nil
+	return newPool(db), nil
 }
 
 // withRuntimeParams adds server settings to the connection URL; lib/pq
@@ -89,8 +125,13 @@ func withRuntimeParams(rawURL string, timeout time.Duration) (string, error) {
 	return u.String(), nil
 }
 
-// Close closes the pool.
-func (d *DB) Close() error { return d.db.Close() }
+// Close closes the pools.
+func (d *DB) Close() error {
+	if d.replica != nil {
+		d.replica.close()
+	}
+	return d.db.Close()
+}
 
 // PoolCollector returns Prometheus's standard collector of the connection
 // pool's statistics (sql.DBStats), as go_sql_* metrics with db_name="tthc".
@@ -199,6 +240,7 @@ type queryer interface {
 }
 
 func sel(ctx context.Context, q queryer, dest any, query string, args ...any) error {
+	q = route(ctx, q)
 	defer statement(ctx, query)()
 	if p, ok := q.(*pool); ok {
 		if st := p.prepared(ctx, query); st != nil {
@@ -209,6 +251,7 @@ func sel(ctx context.Context, q queryer, dest any, query string, args ...any) er
 }
 
 func get(ctx context.Context, q queryer, dest any, query string, args ...any) error {
+	q = route(ctx, q)
 	defer statement(ctx, query)()
 	if p, ok := q.(*pool); ok {
 		if st := p.prepared(ctx, query); st != nil {

@@ -220,6 +220,7 @@ func (q groupedQuery) sql() string {
 // and label is allocated once and shared by the buckets that have it
 // (callers only read them).
 func (q groupedQuery) run(ctx context.Context, db queryer, dest []any, row func(group []report.GroupKey, total bool)) (int, error) {
+	db = route(ctx, db)
 	query := q.sql()
 	defer statement(ctx, query)()
 	rows, err := db.QueryxContext(ctx, query, q.where.args...)
