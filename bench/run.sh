@@ -19,7 +19,8 @@
 #   BENCH_ROUNDS       rounds                 [3 / 3]
 #   BENCH_SOAK         memory soak of ours    [10m / 0]
 #   BENCH_ONLY         scenario ids, e.g. S1,S5 [all]
-#   BENCH_SYSTEMS      ours,postgraphile,pgbench [all three]
+#   BENCH_SYSTEMS      ours,nocache,postgraphile,pgbench,base,floor [all]
+#   BENCH_CACHE_MAX_BYTES  response cache of S6's ours [67108864]
 #   BENCH_DATA         national: tthc generate --scale national (units,
 #                      6,400 procedures, local catalogs, 200,000 proposals),
 #                      plus the real portal catalog imported on top, which
@@ -31,7 +32,7 @@
 #   BENCH_DB_MAX_CONNS pool size of our server and of PostGraphile [8: on this
 #                      2-core machine 8 beat both 4 and 20, see OPTIMIZATIONS.md]
 #   BENCH_OUT          report to write [bench/RESULTS.md]
-#   BENCH_PORT         first of three local ports [18080]
+#   BENCH_PORT         first of five local ports [18080]
 #   BENCH_SERVER_BIN   a prebuilt tthc binary to measure instead of building
 #                      the tree (to compare two builds)
 #   BENCH_BASE_BIN     a baseline tthc binary, loaded with our operations as
@@ -59,7 +60,7 @@ quick)
 esac
 pool=${BENCH_DB_MAX_CONNS:-8}
 port=${BENCH_PORT:-18080}
-ours_port=$port capture_port=$((port + 1)) pgl_port=$((port + 2))
+ours_port=$port capture_port=$((port + 1)) pgl_port=$((port + 2)) cached_port=$((port + 4))
 out=bench/out
 mkdir -p "$out"
 
@@ -92,7 +93,7 @@ wait_http() {
 }
 
 # Each system gets a port that nothing else holds.
-for p in $ours_port $capture_port $pgl_port $((port + 3)); do
+for p in $ours_port $capture_port $pgl_port $((port + 3)) $cached_port; do
 	if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/" 2>/dev/null; then
 		echo "bench/run.sh: port $p is in use (a server left from an earlier run?); free it or set BENCH_PORT" >&2
 		exit 1
@@ -181,6 +182,9 @@ JWT_HS256_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 export JWT_HS256_SECRET
 BENCH_TOKEN=$("$out/tthc" token --sub bench-analyst --name "Bench analyst" --role ANALYST --ttl 12h 2>/dev/null || true)
 export BENCH_TOKEN
+# S6W renames procedures once a second (and puts their names back).
+BENCH_ADMIN_TOKEN=$("$out/tthc" token --sub bench-admin --name "Bench admin" --role ADMIN --ttl 12h 2>/dev/null || true)
+export BENCH_ADMIN_TOKEN
 
 say "starting PostGraphile on 127.0.0.1:$pgl_port"
 GRAPHILE_ENV=production DATABASE_URL=$DB_URL PORT=$pgl_port POOL_SIZE=$pool \
@@ -194,6 +198,14 @@ say "starting our server on :$ours_port (DB_MAX_CONNS=$pool, CACHE_MAX_BYTES=0${
 PORT=$ours_port DB_MAX_CONNS=$pool LOG_LEVEL=warn CACHE_MAX_BYTES=0 "$out/tthc" serve >"$out/ours.log" 2>&1 &
 ours_pid=$!
 pids+=("$ours_pid")
+
+# S6's ours: the same server with its response cache on (the default
+# size); S6 loads the instance above as "nocache" and "floor".
+say "starting our server with its response cache on :$cached_port (CACHE_MAX_BYTES=${BENCH_CACHE_MAX_BYTES:-67108864})"
+PORT=$cached_port DB_MAX_CONNS=$pool LOG_LEVEL=warn CACHE_MAX_BYTES=${BENCH_CACHE_MAX_BYTES:-67108864} PPROF_ADDR= \
+	"$out/tthc" serve >"$out/cached.log" 2>&1 &
+cached_pid=$!
+pids+=("$cached_pid")
 
 # The capture instance: PostgreSQL logs every statement of its connections.
 DATABASE_URL="$DB_URL&log_statement=all&application_name=tthc_capture" PORT=$capture_port DB_MAX_CONNS=4 PPROF_ADDR= LOG_LEVEL=warn CACHE_MAX_BYTES=0 \
@@ -214,6 +226,7 @@ if [ -n "${BENCH_BASE_BIN:-}" ]; then
 fi
 
 wait_http "http://127.0.0.1:$ours_port/healthz" "$ours_pid" || { cat "$out/ours.log" >&2; exit 1; }
+wait_http "http://127.0.0.1:$cached_port/healthz" "$cached_pid" || { cat "$out/cached.log" >&2; exit 1; }
 wait_http "http://127.0.0.1:$capture_port/healthz" "$capture_pid" || { cat "$out/capture.log" >&2; exit 1; }
 # grafserv answers GET /graphql with 405 until... any answer means it is up.
 for _ in $(seq 1 300); do
@@ -232,8 +245,9 @@ pgbench_bin=$pg_bin/pgbench
 	-mode "$mode" \
 	-scenarios bench/scenarios \
 	-only "${BENCH_ONLY:-}" \
-	-systems "${BENCH_SYSTEMS:-ours,postgraphile,pgbench,base}" \
+	-systems "${BENCH_SYSTEMS:-ours,nocache,postgraphile,pgbench,base,floor}" \
 	-ours "http://127.0.0.1:$ours_port/graphql" -ours-pid "$ours_pid" \
+	-cached "http://127.0.0.1:$cached_port/graphql" -cached-pid "$cached_pid" \
 	-capture "http://127.0.0.1:$capture_port/graphql" -pglog "$root/.data/bench/postgres.log" \
 	-postgraphile "http://127.0.0.1:$pgl_port/graphql" -postgraphile-pid "$pgl_pid" \
 	"${base_args[@]}" \

@@ -33,7 +33,8 @@ const preset = {
       poolConfig: { max: poolSize, application_name: "postgraphile" },
     }),
   ],
-  grafserv: { port, graphqlPath: "/graphql", graphiql: false, watch: false },
+  // graphqlOverGET: S6 reads with GET, as a portal's pages would.
+  grafserv: { port, graphqlPath: "/graphql", graphiql: false, watch: false, graphqlOverGET: true },
   grafast: { explain: false },
 };
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -102,11 +103,34 @@ func TestScenariosLoad(t *testing.T) {
 	var ids []string
 	for _, s := range ss {
 		ids = append(ids, s.ID)
+		if s.Portal != nil {
+			for _, side := range []string{sysOurs, sysPGL} {
+				for shape := range s.Portal.Mix {
+					if s.Portal.queries[side][shape] == "" {
+						t.Errorf("%s: no %s query for %s", s.ID, shape, side)
+					}
+				}
+			}
+			continue
+		}
 		if s.Ours.query == "" {
 			t.Errorf("%s: no query for our server", s.ID)
 		}
 	}
-	if !slices.Equal(ids, []string{"S1", "S2", "S3", "S4", "S5"}) {
+	if !slices.Equal(ids, []string{"S1", "S2", "S3", "S4", "S5", "S6", "S6E", "S6W"}) {
 		t.Errorf("scenarios %v", ids)
+	}
+}
+
+// TestZipf checks the draw of the portal mix: rank 0 is the most drawn,
+// and every draw is a rank.
+func TestZipf(t *testing.T) {
+	draw := newZipf(rand.New(rand.NewPCG(1, 2)), 1.1, 100)
+	counts := make([]int, 100)
+	for range 100000 {
+		counts[draw()]++
+	}
+	if counts[0] <= counts[1] || counts[1] <= counts[10] || counts[10] <= counts[99] {
+		t.Errorf("counts of ranks 0, 1, 10, 99: %d %d %d %d; want decreasing", counts[0], counts[1], counts[10], counts[99])
 	}
 }

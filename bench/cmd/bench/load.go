@@ -32,6 +32,18 @@ type phase struct {
 	HeaderSQL  float64 `json:"header_sql_per_req"` // X-SQL-Statements mean; -1 without the header
 	PeakRSSMB  float64 `json:"peak_rss_mb"`        // sampled during the phase; 0 when not measured
 	FirstError string  `json:"first_error,omitempty"`
+	// The portal scenarios (S6): answers from the response cache
+	// (X-Cache: HIT), 304s, catalog writes during the phase, answers
+	// checked against them, of which stale (older than a write finished
+	// before the request was sent), stale past staleGrace, and the
+	// longest staleness.
+	Hits        int     `json:"hits,omitempty"`
+	NotModified int     `json:"not_modified,omitempty"`
+	Writes      int     `json:"writes,omitempty"`
+	Checked     int     `json:"checked,omitempty"`
+	Stale       int     `json:"stale,omitempty"`
+	StaleLate   int     `json:"stale_late,omitempty"`
+	StaleMaxMS  float64 `json:"stale_max_ms,omitempty"`
 }
 
 // checkLoopback refuses any target that is not on this machine.

@@ -34,7 +34,7 @@ const (
 	sysBase = "base"
 )
 
-var systems = []string{sysOurs, sysPGL, sysPGB, sysBase}
+var systems = []string{sysOurs, sysNoCache, sysPGL, sysPGB, sysBase, sysFloor}
 
 type config struct {
 	Scenarios       string
@@ -48,24 +48,29 @@ type config struct {
 	PostGraphilePID int
 	Base            string
 	Token           string
-	BasePID         int
-	DB              string
-	Pgbench         string
-	Concurrency     []int
-	Duration        time.Duration
-	Warmup          time.Duration
-	WarmupOnce      bool
-	Rounds          int
-	Soak            time.Duration
-	SoakConc        int
-	Out             string
-	JSON            string
-	Work            string
-	Mode            string
-	Notes           string
-	PGLDir          string
-	Node            string
-	Label           string
+	// Cached is our server with its response cache on (S6's ours; Ours
+	// runs with CACHE_MAX_BYTES=0); AdminToken writes in S6W.
+	Cached      string
+	CachedPID   int
+	AdminToken  string
+	BasePID     int
+	DB          string
+	Pgbench     string
+	Concurrency []int
+	Duration    time.Duration
+	Warmup      time.Duration
+	WarmupOnce  bool
+	Rounds      int
+	Soak        time.Duration
+	SoakConc    int
+	Out         string
+	JSON        string
+	Work        string
+	Mode        string
+	Notes       string
+	PGLDir      string
+	Node        string
+	Label       string
 }
 
 func main() {
@@ -73,7 +78,7 @@ func main() {
 	var only, sys, conc, render string
 	flag.StringVar(&c.Scenarios, "scenarios", "bench/scenarios", "folder of scenarios")
 	flag.StringVar(&only, "only", "", "comma-separated scenario ids to run (default all)")
-	flag.StringVar(&sys, "systems", "ours,postgraphile,pgbench,base", "systems to load: ours, postgraphile, pgbench, base")
+	flag.StringVar(&sys, "systems", "ours,nocache,postgraphile,pgbench,base,floor", "systems to load: ours, nocache, postgraphile, pgbench, base, floor")
 	flag.StringVar(&c.Ours, "ours", "http://127.0.0.1:18080/graphql", "our server's GraphQL URL")
 	flag.IntVar(&c.OursPID, "ours-pid", 0, "our server's pid, for its memory")
 	flag.StringVar(&c.Capture, "capture", "", "GraphQL URL of our server started with log_statement=all (for the pgbench scripts)")
@@ -82,6 +87,9 @@ func main() {
 	flag.IntVar(&c.PostGraphilePID, "postgraphile-pid", 0, "PostGraphile's pid, for its memory")
 	flag.StringVar(&c.Base, "base", "", "GraphQL URL of a baseline build of our server, loaded with our operations as system \"base\"")
 	flag.IntVar(&c.BasePID, "base-pid", 0, "the baseline server's pid")
+	flag.StringVar(&c.Cached, "cached", "", "GraphQL URL of our server with its response cache on (S6)")
+	flag.IntVar(&c.CachedPID, "cached-pid", 0, "its pid")
+	flag.StringVar(&c.AdminToken, "admin-token", os.Getenv("BENCH_ADMIN_TOKEN"), "an administrator's bearer token, for S6W's writes (default $BENCH_ADMIN_TOKEN)")
 	flag.StringVar(&c.Token, "token", os.Getenv("BENCH_TOKEN"), "bearer token our server accepts for scenarios with \"auth\" (default $BENCH_TOKEN)")
 	flag.StringVar(&c.DB, "db", "", "postgres:// URL of the bench database (pg_stat_statements, pgbench)")
 	flag.StringVar(&c.Pgbench, "pgbench", "pgbench", "pgbench binary")
@@ -143,7 +151,7 @@ func logf(format string, args ...any) {
 
 // run is the whole benchmark: check, prepare, capture, rounds, soak, report.
 func run(ctx context.Context, c config) error {
-	for _, u := range []string{c.Ours, c.Capture, c.PostGraphile, c.Base} {
+	for _, u := range []string{c.Ours, c.Capture, c.PostGraphile, c.Base, c.Cached} {
 		if u == "" {
 			continue
 		}
@@ -181,7 +189,7 @@ func run(ctx context.Context, c config) error {
 	}
 	client := newClient(4)
 	for _, s := range scenarios {
-		sr := &scenarioReport{ID: s.ID, Title: s.Title, Description: s.Description, Systems: map[string]bool{}}
+		sr := &scenarioReport{ID: s.ID, Title: s.Title, Description: s.Description, Systems: map[string]bool{}, Portal: s.Portal != nil}
 		rep.Scenarios = append(rep.Scenarios, sr)
 		setupScenario(ctx, db, client, c, s, sr)
 	}
@@ -225,7 +233,7 @@ func run(ctx context.Context, c config) error {
 	for _, pid := range []struct {
 		sys string
 		pid int
-	}{{sysOurs, c.OursPID}, {sysPGL, c.PostGraphilePID}, {sysBase, c.BasePID}} {
+	}{{sysOurs, c.OursPID}, {sysPGL, c.PostGraphilePID}, {sysBase, c.BasePID}, {sysOurs + " with its cache (S6)", c.CachedPID}} {
 		if pid.pid > 0 {
 			if kb, err := procStatus(pid.pid, "VmHWM"); err == nil {
 				if rep.HWM == nil {
@@ -250,6 +258,10 @@ func rotate(s []string, k int) []string {
 // its variables, one checked request per variable set, the comparison of
 // the answers, the statements-per-page check and the pgbench scripts.
 func setupScenario(ctx context.Context, db *sql.DB, client *http.Client, c config, s *scenario, sr *scenarioReport) {
+	if s.Portal != nil {
+		setupPortal(ctx, db, client, c, s, sr)
+		return
+	}
 	for _, t := range s.Requires {
 		var ok bool
 		if err := db.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL`, "public."+t).Scan(&ok); err != nil || !ok {
@@ -396,6 +408,9 @@ func writeScripts(ctx context.Context, client *http.Client, c config, s *scenari
 
 // runPhase warms a system up and measures it at one concurrency.
 func runPhase(ctx context.Context, db *sql.DB, c config, s *scenario, sr *scenarioReport, sys string, conc int) (phase, error) {
+	if s.Portal != nil {
+		return portalPhase(ctx, db, c, s, sys, conc)
+	}
 	var (
 		p   phase
 		err error
@@ -473,7 +488,7 @@ func soak(ctx context.Context, c config, scenarios []*scenario, srs []*scenarioR
 	var ids []string
 	for i, s := range scenarios {
 		// The soak mixes the public scenarios (one set of headers).
-		if s.skipped == "" && srs[i].Systems[sysOurs] && s.Auth == "" {
+		if s.skipped == "" && srs[i].Systems[sysOurs] && s.Auth == "" && s.Portal == nil {
 			bodies = append(bodies, s.Ours.bodies...)
 			ids = append(ids, s.ID)
 		}

@@ -34,6 +34,7 @@ type scenarioReport struct {
 	HeaderSQL     []int           `json:"ours_sql_per_variable_set"`
 	CapturedSQL   []int           `json:"captured_sql_per_variable_set"`
 	PageSizeCheck *pageCheck      `json:"page_size_check,omitempty"`
+	Portal        bool            `json:"portal,omitempty"` // an S6 scenario
 
 	scripts []string
 }
@@ -286,6 +287,8 @@ func (r *report) markdown(c config) string {
 		}
 	}
 
+	r.portalFigures(&b, c)
+
 	w("\n## Scenarios\n\n")
 	w("| scenario | what | ours: statements per request (X-SQL-Statements) | captured for pgbench | response bytes ours / PostGraphile |\n|---|---|---|---|---|\n")
 	for _, s := range r.Scenarios {
@@ -383,6 +386,10 @@ func (r *report) targets(b *strings.Builder, c config) {
 	for _, s := range r.Scenarios {
 		if s.Skipped != "" {
 			w("| all | %s | skipped: %s | not measured |\n", s.ID, s.Skipped)
+			continue
+		}
+		if s.Portal {
+			r.portalTargets(b, c, s)
 			continue
 		}
 		if !s.Systems[sysPGL] {

@@ -29,6 +29,9 @@ type scenario struct {
 	Ours         *operation       `json:"ours"`
 	PostGraphile *operation       `json:"postgraphile"` // nil when PostGraphile cannot express it
 	Compare      []comparison     `json:"compare"`
+	// Portal, when set, makes this a portal scenario (S6, portal.go): its
+	// own mix of GET requests instead of Vars and Ours.
+	Portal *portalSpec `json:"portal"`
 
 	dir     string
 	skipped string // why the scenario does not run, if it does not
@@ -81,6 +84,13 @@ func loadScenarios(dir string, only []string) ([]*scenario, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if len(only) > 0 && !slices.Contains(only, s.ID) {
+			continue
+		}
+		if s.Portal != nil {
+			if err := loadPortal(s); err != nil {
+				return nil, err
+			}
+			out = append(out, s)
 			continue
 		}
 		if s.ID == "" || s.Ours == nil || len(s.Vars) == 0 {
