@@ -26,23 +26,30 @@ type Resolver struct {
 	levels levelCache
 }
 
-// levelCache keeps the authority levels for the life of the process:
-// only a migration changes them, and every procedure shows its levels.
+// levelCache keeps the authority levels in the process: they almost
+// never change, and every procedure shows its levels. They are read again
+// when the catalog version changes (any change of the catalog, levels
+// included), so a cached response never shows levels older than its label.
 type levelCache struct {
-	mu     sync.Mutex
-	levels []catalog.AuthorityLevel
+	mu      sync.Mutex
+	levels  []catalog.AuthorityLevel
+	version int64 // the version known when they were read; -1: unknown
 }
 
 // authorityLevels returns every authority level, highest first.
 func (r *Resolver) authorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error) {
+	version, known := int64(-1), r.Versions == nil
+	if r.Versions != nil {
+		version, known = r.Versions.Current()
+	}
 	r.levels.mu.Lock()
 	defer r.levels.mu.Unlock()
-	if len(r.levels.levels) == 0 {
+	if len(r.levels.levels) == 0 || !known || r.levels.version != version {
 		levels, err := r.Store.AuthorityLevels(ctx)
 		if err != nil {
 			return nil, err
 		}
-		r.levels.levels = levels
+		r.levels.levels, r.levels.version = levels, version
 	}
 	return r.levels.levels, nil
 }
