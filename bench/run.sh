@@ -247,7 +247,7 @@ pgbench_bin=$pg_bin/pgbench
 	-only "${BENCH_ONLY:-}" \
 	-systems "${BENCH_SYSTEMS:-ours,nocache,postgraphile,pgbench,base,floor}" \
 	-ours "http://127.0.0.1:$ours_port/graphql" -ours-pid "$ours_pid" \
-	-cached "http://127.0.0.1:$cached_port/graphql" -cached-pid "$cached_pid" \
+	-cached "http://127.0.0.1:$cached_port/graphql" -cached-pid "$cached_pid" -cache-max-bytes "${BENCH_CACHE_MAX_BYTES:-67108864}" \
 	-capture "http://127.0.0.1:$capture_port/graphql" -pglog "$root/.data/bench/postgres.log" \
 	-postgraphile "http://127.0.0.1:$pgl_port/graphql" -postgraphile-pid "$pgl_pid" \
 	"${base_args[@]}" \

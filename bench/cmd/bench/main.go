@@ -50,27 +50,30 @@ type config struct {
 	Token           string
 	// Cached is our server with its response cache on (S6's ours; Ours
 	// runs with CACHE_MAX_BYTES=0); AdminToken writes in S6W.
-	Cached      string
-	CachedPID   int
-	AdminToken  string
-	BasePID     int
-	DB          string
-	Pgbench     string
-	Concurrency []int
-	Duration    time.Duration
-	Warmup      time.Duration
-	WarmupOnce  bool
-	Rounds      int
-	Soak        time.Duration
-	SoakConc    int
-	Out         string
-	JSON        string
-	Work        string
-	Mode        string
-	Notes       string
-	PGLDir      string
-	Node        string
-	Label       string
+	Cached     string
+	CachedPID  int
+	AdminToken string
+	// CacheMaxBytes is the cached instance's CACHE_MAX_BYTES, for the
+	// report.
+	CacheMaxBytes string
+	BasePID       int
+	DB            string
+	Pgbench       string
+	Concurrency   []int
+	Duration      time.Duration
+	Warmup        time.Duration
+	WarmupOnce    bool
+	Rounds        int
+	Soak          time.Duration
+	SoakConc      int
+	Out           string
+	JSON          string
+	Work          string
+	Mode          string
+	Notes         string
+	PGLDir        string
+	Node          string
+	Label         string
 }
 
 func main() {
@@ -89,6 +92,7 @@ func main() {
 	flag.IntVar(&c.BasePID, "base-pid", 0, "the baseline server's pid")
 	flag.StringVar(&c.Cached, "cached", "", "GraphQL URL of our server with its response cache on (S6)")
 	flag.IntVar(&c.CachedPID, "cached-pid", 0, "its pid")
+	flag.StringVar(&c.CacheMaxBytes, "cache-max-bytes", "", "its CACHE_MAX_BYTES, for the report")
 	flag.StringVar(&c.AdminToken, "admin-token", os.Getenv("BENCH_ADMIN_TOKEN"), "an administrator's bearer token, for S6W's writes (default $BENCH_ADMIN_TOKEN)")
 	flag.StringVar(&c.Token, "token", os.Getenv("BENCH_TOKEN"), "bearer token our server accepts for scenarios with \"auth\" (default $BENCH_TOKEN)")
 	flag.StringVar(&c.DB, "db", "", "postgres:// URL of the bench database (pg_stat_statements, pgbench)")
@@ -228,6 +232,9 @@ func run(ctx context.Context, c config) error {
 	}
 	if c.Soak > 0 && slices.Contains(c.Systems, sysOurs) {
 		rep.Soak = soak(ctx, c, scenarios, rep.Scenarios)
+	}
+	if c.Soak > 0 {
+		rep.PortalSoak = soakPortal(c, scenarios, rep.Scenarios)
 	}
 	rep.Finished = time.Now()
 	for _, pid := range []struct {

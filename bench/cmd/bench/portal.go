@@ -631,3 +631,23 @@ func pct(n, of int) float64 {
 	}
 	return 100 * float64(n) / float64(of)
 }
+
+// soakPortal loads our server with its cache with S6 for the soak's
+// length and samples its memory: the cache must stay within its
+// CACHE_MAX_BYTES.
+func soakPortal(c config, scenarios []*scenario, srs []*scenarioReport) *soakReport {
+	i := slices.IndexFunc(scenarios, func(s *scenario) bool { return s.ID == "S6" })
+	if i < 0 || !srs[i].Systems[sysOurs] {
+		return nil
+	}
+	sr := &soakReport{Concurrency: c.SoakConc, Duration: c.Soak.String(), Scenarios: []string{"S6"}}
+	logf("soak: %s of S6 on our server with its cache at c=%d", c.Soak, c.SoakConc)
+	every := max(time.Second, c.Soak/60)
+	rss := sampleRSS(c.CachedPID, every, func(t time.Duration, kb int64) {
+		sr.Series = append(sr.Series, rssPoint{Seconds: t.Seconds(), MB: float64(kb) / 1024})
+	})
+	var etags sync.Map
+	sr.phase, _ = attackPortal(newClient(c.SoakConc), scenarios[i].Portal.targets[sysOurs], c.SoakConc, c.Soak, false, &etags, false)
+	sr.PeakRSSMB = rss.Stop()
+	return sr
+}

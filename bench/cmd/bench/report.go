@@ -12,14 +12,16 @@ import (
 )
 
 type report struct {
-	Config    config             `json:"config"`
-	Started   time.Time          `json:"started"`
-	Finished  time.Time          `json:"finished"`
-	Info      info               `json:"info"`
-	Scenarios []*scenarioReport  `json:"scenarios"`
-	Samples   []sample           `json:"samples"`
-	Soak      *soakReport        `json:"soak,omitempty"`
-	HWM       map[string]float64 `json:"vm_hwm_mb,omitempty"` // peak RSS of each server over its life
+	Config    config            `json:"config"`
+	Started   time.Time         `json:"started"`
+	Finished  time.Time         `json:"finished"`
+	Info      info              `json:"info"`
+	Scenarios []*scenarioReport `json:"scenarios"`
+	Samples   []sample          `json:"samples"`
+	Soak      *soakReport       `json:"soak,omitempty"`
+	// PortalSoak is S6's load on our server with its cache, for as long.
+	PortalSoak *soakReport        `json:"portal_soak,omitempty"`
+	HWM        map[string]float64 `json:"vm_hwm_mb,omitempty"` // peak RSS of each server over its life
 }
 
 type scenarioReport struct {
@@ -332,6 +334,11 @@ func (r *report) markdown(c config) string {
 		}
 	} else {
 		w("No soak in this run (`make bench` runs a ten-minute one).\n")
+	}
+	if s := r.PortalSoak; s != nil {
+		ok, early, late := s.flat()
+		w("\nSoak of the response cache: S6 on our server with its cache (CACHE_MAX_BYTES=%s) for %s, c=%d: %.0f req/s, p99 %.2f ms, %d errors of %d; RSS %.1f MiB early → %.1f MiB late, peak %.1f MiB: %s.\n",
+			c.CacheMaxBytes, s.Duration, s.Concurrency, s.RPS, s.P99, s.Errors, s.Requests, early, late, s.PeakRSSMB, map[bool]string{true: "flat", false: "not flat"}[ok])
 	}
 
 	if notes, err := os.ReadFile(c.Notes); err == nil {
