@@ -8,7 +8,7 @@
 // under READ COMMITTED the data is then at least that version. An
 // instance serves a stored response only when its label is the newest
 // version the instance knows, and it learns of every new version by
-// NOTIFY (migration 00008), so nothing older than a write is served once
+// NOTIFY (migration 00009), so nothing older than a write is served once
 // the write's notification has reached the instance.
 package cache
 

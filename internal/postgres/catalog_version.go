@@ -6,7 +6,7 @@ import (
 )
 
 // CatalogVersionChannel is the channel on which every change of the
-// public catalog announces its new version (migration 00008: triggers
+// public catalog announces its new version (migration 00009: triggers
 // bump the version in the changing transaction and NOTIFY it, delivered
 // at commit; the payload is the version in decimal).
 const CatalogVersionChannel = "catalog_version"

@@ -2,17 +2,20 @@ package postgres_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/lib/pq"
 
 	"tthc/internal/postgres"
 	"tthc/internal/testdb"
+	"tthc/migrations"
 )
 
 // privateTables are the tables of the public schema that no anonymous
@@ -198,6 +201,43 @@ func TestCatalogVersion(t *testing.T) {
 		}
 		if got := notified(); !slices.Equal(got, []int64{v}) {
 			t.Errorf("after commit: notified %v, want [%d]", got, v)
+		}
+		last = v
+	})
+
+	t.Run("a migration run bumps it", func(t *testing.T) {
+		// A migration that changes no row (DDL) still bumps it, once per
+		// run that applied any; a run with nothing to apply leaves it.
+		fsys := fstest.MapFS{"99999_comment.sql": {Data: []byte("-- +goose Up\nCOMMENT ON COLUMN procedures.name IS 'Tên thủ tục';\n")}}
+		files, err := fs.Glob(migrations.FS, "*.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			b, err := fs.ReadFile(migrations.FS, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fsys[f] = &fstest.MapFile{Data: b}
+		}
+		if err := db.MigrateFS(ctx, fsys); err != nil {
+			t.Fatal(err)
+		}
+		v := version()
+		if v <= last {
+			t.Errorf("after a migration: version %d, want above %d", v, last)
+		}
+		if got := notified(); !slices.Equal(got, []int64{v}) {
+			t.Errorf("after a migration: notified %v, want [%d]", got, v)
+		}
+		if err := db.MigrateFS(ctx, fsys); err != nil {
+			t.Fatal(err)
+		}
+		if got := version(); got != v {
+			t.Errorf("a run with nothing to apply: version %d, want %d", got, v)
+		}
+		if got := notified(); len(got) > 0 {
+			t.Errorf("a run with nothing to apply: notified %v", got)
 		}
 		last = v
 	})

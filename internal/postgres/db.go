@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -143,13 +144,24 @@ func (d *DB) PoolCollector() prometheus.Collector {
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
 // Migrate applies every pending migration.
-func (d *DB) Migrate(ctx context.Context) error {
-	provider, err := d.migrations()
+func (d *DB) Migrate(ctx context.Context) error { return d.migrate(ctx, migrations.FS) }
+
+// migrate applies the pending migrations of fsys. A run that applied any
+// bumps the catalog version: a migration may change what the public reads
+// without changing a row (DDL), which the version's triggers do not see.
+func (d *DB) migrate(ctx context.Context, fsys fs.FS) error {
+	provider, err := d.migrations(fsys)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return err
 	}
-	if _, err := provider.Up(ctx); err != nil {
+	applied, err := provider.Up(ctx)
+	if err != nil {
 		return fmt.Errorf("migrations: up: %w", err)
+	}
+	if len(applied) > 0 {
+		if _, err := exec(ctx, d.db, `SELECT catalog_version_touch()`); err != nil {
+			return fmt.Errorf("migrations: bump the catalog version: %w", err)
+		}
 	}
 	return nil
 }
@@ -157,7 +169,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 // MigrationsPending reports whether some migration of this binary is not
 // applied in the database, so the server must not take traffic yet.
 func (d *DB) MigrationsPending(ctx context.Context) (bool, error) {
-	provider, err := d.migrations()
+	provider, err := d.migrations(migrations.FS)
 	if err != nil {
 		return false, err
 	}
@@ -168,9 +180,10 @@ func (d *DB) MigrationsPending(ctx context.Context) (bool, error) {
 	return pending, nil
 }
 
-// migrations returns goose's view of this binary's migrations on d.
-func (d *DB) migrations() (*goose.Provider, error) {
-	provider, err := goose.NewProvider(goose.DialectPostgres, d.db.DB.DB, migrations.FS)
+// migrations returns goose's view of the migrations of fsys (this
+// binary's: migrations.FS) on d.
+func (d *DB) migrations(fsys fs.FS) (*goose.Provider, error) {
+	provider, err := goose.NewProvider(goose.DialectPostgres, d.db.DB.DB, fsys)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

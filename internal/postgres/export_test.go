@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"io/fs"
 
 	"tthc/internal/catalog"
 	"tthc/internal/page"
@@ -24,3 +25,7 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := d.db.ExecContext(ctx, query, args...)
 	return err
 }
+
+// MigrateFS applies the pending migrations of fsys as Migrate does, for
+// tests of what a migration run does.
+func (d *DB) MigrateFS(ctx context.Context, fsys fs.FS) error { return d.migrate(ctx, fsys) }

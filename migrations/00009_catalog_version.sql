@@ -59,6 +59,20 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
+-- catalog_version_touch bumps the version for a change the triggers do
+-- not see: a migration's DDL (a new column and its default, a function
+-- that search or a generated column uses). tthc migrate calls it after a
+-- run that applied any migration.
+CREATE FUNCTION catalog_version_touch() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock('catalog_version'::regclass::oid::bigint);
+    PERFORM catalog_version_bump();
+END;
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
 -- After an INSERT or UPDATE: a bump if a row changed (an import of an
 -- unchanged record, ON CONFLICT DO NOTHING, changes none).
 CREATE FUNCTION catalog_version_new_rows() RETURNS trigger
