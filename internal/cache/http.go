@@ -120,7 +120,8 @@ func (c *Cache) Stats() Stats {
 }
 
 const (
-	noStore = "private, no-store"
+	// NoStore is the Cache-Control of every answer that is not public.
+	NoStore = "private, no-store"
 	// vary names what changes a public answer besides the URL.
 	vary = "Authorization, Accept"
 )
@@ -141,7 +142,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 	key, ok := requestKey(r)
 	if _, auth := r.Header["Authorization"]; auth || !ok {
 		// Data read after the version was known is at least that version.
-		h.Set("Cache-Control", noStore)
+		h.Set("Cache-Control", NoStore)
 		if trusted {
 			h.Set("X-Catalog-Version", strconv.FormatInt(known, 10))
 		}
@@ -154,7 +155,6 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		if get && matches(r.Header.Get("If-None-Match"), etag(key, known)) {
 			c.notModified.Add(1)
 			c.publicHeaders(h, key, known)
-			h.Set("X-SQL-Statements", "0")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -178,7 +178,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		rec.status = http.StatusOK
 	}
 	if rec.status != http.StatusOK || !query || failed || version == 0 {
-		h.Set("Cache-Control", noStore)
+		h.Set("Cache-Control", NoStore)
 		if version != 0 {
 			h.Set("X-Catalog-Version", strconv.FormatInt(version, 10))
 		}
@@ -210,14 +210,11 @@ func (c *Cache) write(w http.ResponseWriter, get bool, e *entry, how string) {
 	if get {
 		c.publicHeaders(h, e.key, e.version)
 	} else {
-		h.Set("Cache-Control", noStore)
+		h.Set("Cache-Control", NoStore)
 		h.Set("X-Catalog-Version", strconv.FormatInt(e.version, 10))
 	}
 	h.Set("Content-Type", e.contentType)
 	h.Set("Content-Length", strconv.Itoa(len(e.body)))
-	if how == "HIT" {
-		h.Set("X-SQL-Statements", "0")
-	}
 	h.Set("X-Cache", how)
 	w.WriteHeader(http.StatusOK)
 	w.Write(e.body)

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,12 +19,13 @@ import (
 	"tthc/internal/httpserver"
 	"tthc/internal/postgres"
 	"tthc/internal/testdb"
+	"tthc/internal/trusted"
 )
 
 // newCacheAPI serves a small catalog (one procedure, 1.000001) with the
 // response cache on and the catalog version followed by LISTEN/NOTIFY, as
 // tthc serve runs it; tokens as newTokenAPI.
-func newCacheAPI(t *testing.T, maxBytes int64) (*api, *cache.Versions, *cache.Cache) {
+func newCacheAPI(t *testing.T, maxBytes int64, options ...func(*httpserver.Config)) (*api, *cache.Versions, *cache.Cache) {
 	t.Helper()
 	url := testdb.New(t)
 	db := testdb.Open(t, url)
@@ -46,7 +49,11 @@ func newCacheAPI(t *testing.T, maxBytes int64) (*api, *cache.Versions, *cache.Ca
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newAPI(t, url, httpserver.Config{DB: db, Verifier: v, Versions: versions, Cache: c}), versions, c
+	cfg := httpserver.Config{DB: db, Verifier: v, Versions: versions, Cache: c}
+	for _, o := range options {
+		o(&cfg)
+	}
+	return newAPI(t, url, cfg), versions, c
 }
 
 const nameQuery = `query Name($code: String!) { procedure(code: $code) { name } catalogVersion }`
@@ -158,6 +165,13 @@ func TestHTTPCachingHeaders(t *testing.T) {
 		{"an error", func() response { return a.getQuery(t, `{ procedure(code: 1) { name } }`, nil) }},
 		{"a field error", func() response { return a.getQuery(t, `{ proposals { totalCount } }`, nil) }},
 		{"a request error", func() response { return a.getQuery(t, `{ procedure(code: "1.000001") { nosuchfield } }`, nil) }},
+		{"a mutation over GET", func() response {
+			return a.getQuery(t, `mutation { updateProcedure(input: {id: "x", name: "y"}) { userErrors { code } } }`, nil)
+		}},
+		{"a refused method", func() response { return a.send(t, httptest.NewRequest(http.MethodPut, "/graphql", nil)) }},
+		{"an unknown documentId", func() response {
+			return a.send(t, httptest.NewRequest(http.MethodGet, "/graphql?documentId=sha256:"+strings.Repeat("0", 64), nil))
+		}},
 	}
 	for _, p := range private {
 		for range 2 {
@@ -252,6 +266,12 @@ func TestCacheInvalidation(t *testing.T) {
 	for versions.Connected() && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
+	if !versions.Connected() {
+		// Still ready: answers are exact, only slower.
+		if status, checks := probe(t, a, "/readyz"); status != http.StatusOK || checks["catalogListener"] != "disconnected: response cache off" {
+			t.Errorf("/readyz with the listener away: %d %v", status, checks)
+		}
+	}
 	a.exec(t, `UPDATE procedures SET name = 'Thủ tục bốn' WHERE code = '1.000001'`)
 	v = committed()
 	deadline = time.Now().Add(60 * time.Second)
@@ -271,6 +291,25 @@ func TestCacheInvalidation(t *testing.T) {
 	c.Wait()
 	if res := a.getQuery(t, nameQuery, vars); res.Header.Get("X-Cache") != "HIT" {
 		t.Errorf("after the listener came back the cache is not used: X-Cache %q", res.Header.Get("X-Cache"))
+	}
+	if status, checks := probe(t, a, "/readyz"); status != http.StatusOK || checks["catalogListener"] != "ok" {
+		t.Errorf("/readyz with the listener back: %d %v", status, checks)
+	}
+
+	// What an operator sees of it.
+	metrics := a.scrape(t)
+	for name, want := range map[string]func(float64) bool{
+		"tthc_cache_hits_total":           func(v float64) bool { return v >= 3 },
+		"tthc_cache_misses_total":         func(v float64) bool { return v >= 1 },
+		"tthc_cache_bypassed_total":       func(v float64) bool { return v >= 1 },
+		"tthc_cache_max_bytes":            func(v float64) bool { return v == 1<<20 },
+		"tthc_cache_bytes":                func(v float64) bool { return v > 0 && v <= 1<<20 },
+		"tthc_catalog_version":            func(v float64) bool { return v == float64(committed()) },
+		"tthc_catalog_listener_connected": func(v float64) bool { return v == 1 },
+	} {
+		if got := sample(metrics, name); !want(got) {
+			t.Errorf("metric %s = %v", name, got)
+		}
 	}
 }
 
@@ -294,5 +333,73 @@ func TestCacheOff(t *testing.T) {
 	post := a.post(t, `query($code: String!) { procedure(code: $code) { name } }`, vars)
 	if post.Statements != 1 {
 		t.Errorf("an uncached POST ran %d statements, want 1", post.Statements)
+	}
+}
+
+// TestCachedAnswersVaryByOrigin checks that under CORS a public answer
+// varies by Origin too (a shared cache must not hand one origin's
+// Access-Control-Allow-Origin to another), from memory as when it ran.
+func TestCachedAnswersVaryByOrigin(t *testing.T) {
+	a, _, c := newCacheAPI(t, 1<<20, func(cfg *httpserver.Config) {
+		cfg.CORSAllowedOrigins = []string{"https://portal.gov.vn"}
+	})
+	vars := map[string]any{"code": "1.000001"}
+	for _, how := range []string{"MISS", "HIT"} {
+		res := a.getQuery(t, nameQuery, vars, "Origin", "https://portal.gov.vn")
+		c.Wait()
+		vary := strings.Join(res.Header.Values("Vary"), ", ")
+		for _, h := range []string{"Origin", "Authorization", "Accept"} {
+			if !strings.Contains(vary, h) {
+				t.Errorf("%s: Vary %q lacks %s", how, vary, h)
+			}
+		}
+		if res.Header.Get("X-Cache") != how || res.Header.Get("Access-Control-Allow-Origin") != "https://portal.gov.vn" ||
+			!strings.HasPrefix(res.Header.Get("Cache-Control"), "public") {
+			t.Errorf("%s: %v", how, res.Header)
+		}
+	}
+	// Another origin gets the same answer without the allowance.
+	res := a.getQuery(t, nameQuery, vars, "Origin", "https://evil.example")
+	if res.Header.Get("Access-Control-Allow-Origin") != "" || !strings.Contains(strings.Join(res.Header.Values("Vary"), ", "), "Origin") {
+		t.Errorf("another origin: %v", res.Header)
+	}
+}
+
+// TestCachedPersistedDocuments checks that a GET naming a trusted
+// document by its documentId, the short URL a CDN keeps, is public,
+// revalidates and is served from memory.
+func TestCachedPersistedDocuments(t *testing.T) {
+	manifest := map[string]string{trusted.Hash(nameQuery): nameQuery}
+	b, _ := json.Marshal(manifest)
+	path := filepath.Join(t.TempDir(), "persisted-documents.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := trusted.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, c := newCacheAPI(t, 1<<20, func(cfg *httpserver.Config) { cfg.TrustedDocuments = docs })
+	u := "/graphql?" + url.Values{"documentId": {"sha256:" + trusted.Hash(nameQuery)}, "variables": {`{"code":"1.000001"}`}}.Encode()
+	first := a.send(t, httptest.NewRequest(http.MethodGet, u, nil))
+	c.Wait()
+	if name, _ := procedureName(t, first); name != "Thủ tục một" {
+		t.Fatalf("name %q", name)
+	}
+	tag := first.Header.Get("ETag")
+	if tag == "" || !strings.HasPrefix(first.Header.Get("Cache-Control"), "public") {
+		t.Fatalf("GET by documentId: %v", first.Header)
+	}
+	if res := a.send(t, httptest.NewRequest(http.MethodGet, u, nil)); res.Header.Get("X-Cache") != "HIT" || res.Header.Get("ETag") != tag {
+		t.Errorf("again: X-Cache %q, ETag %q, want a hit with %s", res.Header.Get("X-Cache"), res.Header.Get("ETag"), tag)
+	}
+	req := httptest.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("If-None-Match", tag)
+	if res := a.send(t, req); res.Status != http.StatusNotModified {
+		t.Errorf("revalidation by documentId: %d, want 304", res.Status)
+	}
+	// The same document sent as its text shares the entry.
+	if res := a.getQuery(t, nameQuery, map[string]any{"code": "1.000001"}); res.Header.Get("X-Cache") != "HIT" {
+		t.Errorf("the text of the document: X-Cache %q, want a hit", res.Header.Get("X-Cache"))
 	}
 }

@@ -117,6 +117,9 @@ func TestTwoInstancesAndAReplica(t *testing.T) {
 	if s := bdb.ReplicaStatus(); !s.Up || s.Fallbacks != 0 || s.Behind != 0 {
 		t.Errorf("B's replica: %+v, want up and used", s)
 	}
+	if status, checks := probe(t, b, "/readyz"); status != http.StatusOK || checks["replica"] != "ok" {
+		t.Errorf("B's /readyz: %d %v", status, checks)
+	}
 	var id string
 	a.query(t, `{ procedure(code: "1.000001") { id } }`, nil, &struct{ Procedure struct{ ID *string } }{struct{ ID *string }{&id}})
 	rename := func(to string) {
@@ -183,6 +186,15 @@ func TestTwoInstancesAndAReplica(t *testing.T) {
 	untilNew("Thủ tục năm", "Thủ tục bốn")
 	if s := bdb.ReplicaStatus(); s.Up || s.Fallbacks == 0 {
 		t.Errorf("B's replica after it stopped: %+v, want down and reads on the primary", s)
+	}
+	// B says so, and stays ready: it answers from the primary.
+	if status, checks := probe(t, b, "/readyz"); status != http.StatusOK || checks["replica"] != "unreachable: public reads on the primary" {
+		t.Errorf("B's /readyz without its replica: %d %v", status, checks)
+	}
+	metrics := b.scrape(t)
+	if sample(metrics, "tthc_replica_up") != 0 || sample(metrics, "tthc_replica_fallbacks_total") == 0 || sample(metrics, "tthc_replica_behind_total") == 0 {
+		t.Errorf("B's replica metrics: up %v, fallbacks %v, behind %v", sample(metrics, "tthc_replica_up"),
+			sample(metrics, "tthc_replica_fallbacks_total"), sample(metrics, "tthc_replica_behind_total"))
 	}
 	var body map[string]any
 	if err := json.Unmarshal(b.getQuery(t, nameQuery, vars).Body, &body); err != nil || body["errors"] != nil {

@@ -31,6 +31,8 @@ type readiness struct {
 // readyz answers 200 when the instance can serve: the database answers,
 // its migrations are those of this binary, and the subscription listener
 // is connected. Otherwise 503, so a load balancer sends traffic elsewhere.
+// The read replica and the catalog version's listener are reported too
+// (readinessDetails), without making the instance unready.
 func readyz(cfg Config) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
@@ -63,6 +65,7 @@ func readyz(cfg Config) http.HandlerFunc {
 				fail("listener", "disconnected", nil)
 			}
 		}
+		readinessDetails(cfg, res.Checks)
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Content-Type", "application/json")
 		if res.Status != "ready" {

@@ -193,7 +193,8 @@ func limiter(points int) *ratelimit.Limiter {
 }
 
 // registerMetrics adds to cfg.Metrics what the parts the server is made of
-// know: the connection pool and the subscriptions.
+// know: the connection pool, the subscriptions, the response cache and the
+// read replica.
 func registerMetrics(cfg Config) {
 	cfg.Metrics.Register(cfg.DB.PoolCollector())
 	if cfg.Broker != nil {
@@ -202,4 +203,5 @@ func registerMetrics(cfg Config) {
 		cfg.Metrics.CounterFunc("tthc_listener_reconnects_total", "Times the listener of proposal events (LISTEN/NOTIFY) got its database connection back after losing it.",
 			func() float64 { return float64(cfg.Broker.Reconnects()) })
 	}
+	registerCacheMetrics(cfg)
 }

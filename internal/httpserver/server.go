@@ -110,6 +110,9 @@ func NewServer(cfg Config) http.Handler {
 func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 	run := runOperation(cfg, next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Nothing may be stored until the cache says otherwise: the
+		// refusals below (405, 413, 415, an unknown documentId) neither.
+		w.Header().Set("Cache-Control", cache.NoStore)
 		switch r.Method {
 		case http.MethodGet, http.MethodPost, http.MethodOptions:
 		default:
