@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -457,4 +458,28 @@ func (r *report) targets(b *strings.Builder, c config) {
 	} else {
 		w("| memory flat under a ten-minute load | all | no soak in a %s run | not measured |\n", c.Mode)
 	}
+	if s := r.PortalSoak; s != nil {
+		r.portalMemoryTarget(w, c, s)
+	}
+}
+
+// portalMemoryTarget writes S6's memory target: over the soak, our server
+// with its cache stays within CACHE_MAX_BYTES plus the server's usual
+// footprint (the uncached instance's peak under S6) and flat.
+func (r *report) portalMemoryTarget(w func(string, ...any), c config, s *soakReport) {
+	footprint := 0.0
+	for _, x := range r.Samples {
+		if x.Scenario == "S6" && x.System == sysNoCache {
+			footprint = max(footprint, x.PeakRSSMB)
+		}
+	}
+	maxBytes, err := strconv.ParseFloat(c.CacheMaxBytes, 64)
+	if footprint == 0 || err != nil {
+		w("| memory within CACHE_MAX_BYTES + footprint over the soak | S6 | no footprint measured | not measured |\n")
+		return
+	}
+	bound := footprint + maxBytes/(1<<20)
+	flat, early, late := s.flat()
+	w("| memory within CACHE_MAX_BYTES + footprint over the soak | S6 | peak %.1f MiB ≤ %.1f (%.0f MiB cache + %.1f MiB uncached peak); RSS %.1f → %.1f MiB | %s |\n",
+		s.PeakRSSMB, bound, maxBytes/(1<<20), footprint, early, late, yes(s.PeakRSSMB <= bound && flat))
 }
