@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/ristretto/v2"
+	"golang.org/x/sync/singleflight"
 )
 
 // Config sets what is cached and for how long.
@@ -45,12 +46,13 @@ type Source interface {
 //   - An anonymous query (GET or POST) is stored in memory under its
 //     document, variables and Accept, labelled with the catalog version
 //     read before its data, and served while that is the newest version
-//     this instance knows.
+//     this instance knows. Concurrent misses of one answer run it once.
 //
 // Every response of a query carries X-Catalog-Version when one is known.
 type Cache struct {
 	versions     Source
 	entries      *ristretto.Cache[string, *entry] // nil: nothing stored
+	flight       singleflight.Group               // misses of one answer, run once
 	cacheControl string
 
 	hits, misses, bypassed, notModified atomic.Uint64
@@ -151,25 +153,57 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 	}
 	key += "\x00" + r.Header.Get("Accept")
 	get := r.Method == http.MethodGet
-	if trusted {
-		if get && matches(r.Header.Get("If-None-Match"), etag(key, known)) {
-			c.notModified.Add(1)
-			c.publicHeaders(h, key, known)
-			w.WriteHeader(http.StatusNotModified)
+	if !trusted {
+		if c.entries != nil {
+			c.bypassed.Add(1)
+		}
+		c.run(w, r, key, get, next)
+		return
+	}
+	if get && matches(r.Header.Get("If-None-Match"), etag(key, known)) {
+		c.notModified.Add(1)
+		c.publicHeaders(h, key, known)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if c.entries == nil {
+		c.run(w, r, key, get, next)
+		return
+	}
+	if e, ok := c.entries.Get(key); ok && e.key == key && e.version == known {
+		c.hits.Add(1)
+		c.serve(w, r, get, e)
+		return
+	}
+	// Requests that miss the same answer at once wait for the first to
+	// make it (request coalescing, as nginx's proxy_cache_lock): after a
+	// new version, the popular pages run once each, not once per client.
+	leader := false
+	shared, _, _ := c.flight.Do(key+"\x00"+strconv.FormatInt(known, 10), func() (any, error) {
+		leader = true
+		c.misses.Add(1)
+		return c.run(w, r, key, get, next), nil
+	})
+	if leader {
+		return
+	}
+	if e, _ := shared.(*entry); e != nil {
+		if now, ok := c.versions.Current(); ok && e.version >= now {
+			c.hits.Add(1)
+			c.serve(w, r, get, e)
 			return
 		}
-		if c.entries != nil {
-			if e, ok := c.entries.Get(key); ok && e.key == key && e.version == known {
-				c.hits.Add(1)
-				c.write(w, get, e, "HIT")
-				return
-			}
-			c.misses.Add(1)
-		}
-	} else if c.entries != nil {
-		c.bypassed.Add(1)
 	}
+	// The first failed, or a newer version came meanwhile: run it here.
+	c.misses.Add(1)
+	c.run(w, r, key, get, next)
+}
 
+// run runs next for r and answers with what it made, storing it when it
+// may be served again. It returns the answer when it was a public one (a
+// query that ran without errors, labelled with a version), else nil.
+func (c *Cache) run(w http.ResponseWriter, r *http.Request, key string, get bool, next http.Handler) *entry {
+	h := w.Header()
 	req := &Request{WantLabel: c.entries != nil || get}
 	rec := &recorder{header: h}
 	next.ServeHTTP(rec, r.WithContext(WithRequest(r.Context(), req)))
@@ -184,7 +218,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		}
 		w.WriteHeader(rec.status)
 		w.Write(rec.body.Bytes())
-		return
+		return nil
 	}
 	e := &entry{key: key, version: version, contentType: h.Get("Content-Type"), body: rec.body.Bytes()}
 	if c.entries != nil && c.versions != nil {
@@ -199,9 +233,22 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		c.notModified.Add(1)
 		c.publicHeaders(h, key, version)
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return e
 	}
 	c.write(w, get, e, "MISS")
+	return e
+}
+
+// serve answers r with an answer it did not run for: 304 when the
+// client holds it, else the answer, as a hit.
+func (c *Cache) serve(w http.ResponseWriter, r *http.Request, get bool, e *entry) {
+	if get && matches(r.Header.Get("If-None-Match"), etag(e.key, e.version)) {
+		c.notModified.Add(1)
+		c.publicHeaders(w.Header(), e.key, e.version)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	c.write(w, get, e, "HIT")
 }
 
 // write answers with a stored or just made response.

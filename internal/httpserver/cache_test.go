@@ -403,3 +403,54 @@ func TestCachedPersistedDocuments(t *testing.T) {
 		t.Errorf("the text of the document: X-Cache %q, want a hit", res.Header.Get("X-Cache"))
 	}
 }
+
+// TestCacheCoalescesMisses checks that requests missing the same answer
+// at once run it once: the others wait for it and are answered with it.
+func TestCacheCoalescesMisses(t *testing.T) {
+	a, _, _ := newCacheAPI(t, 1<<20)
+	vars := map[string]any{"code": "1.000001"}
+	// Hold the procedures while the requests come, so the first to run
+	// waits on the lock and the others arrive meanwhile.
+	tx, err := a.sql.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`LOCK TABLE procedures IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	answers := make(chan response, n)
+	for range n {
+		go func() { answers <- a.getQuery(t, nameQuery, vars) }()
+	}
+	waitFor(t, "a request waiting on the lock", func() bool {
+		return a.count(t, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%procedures%'`) > 0
+	})
+	time.Sleep(300 * time.Millisecond) // the others reach the cache
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	var misses, statements int
+	var body string
+	for range n {
+		res := <-answers
+		if name, _ := procedureName(t, res); name != "Thủ tục một" {
+			t.Errorf("name %q", name)
+		}
+		if res.Header.Get("X-Cache") == "MISS" {
+			misses++
+			body = string(res.Body)
+		}
+		statements += res.Statements
+	}
+	if misses != 1 {
+		t.Errorf("%d of %d concurrent requests ran the query, want 1", misses, n)
+	}
+	if statements > 2 {
+		t.Errorf("the %d requests ran %d statements, want those of one (the version, the procedure)", n, statements)
+	}
+	if res := a.getQuery(t, nameQuery, vars); string(res.Body) != body {
+		t.Errorf("the shared answer differs from the stored one")
+	}
+}
