@@ -500,10 +500,10 @@ func soak(ctx context.Context, c config, scenarios []*scenario, srs []*scenarioR
 			ids = append(ids, s.ID)
 		}
 	}
-	sr := &soakReport{Concurrency: c.SoakConc, Duration: c.Soak.String(), Scenarios: ids}
 	if len(bodies) == 0 {
-		return sr
+		return nil // only S6 ran: soakPortal soaks the cached instance
 	}
+	sr := &soakReport{Concurrency: c.SoakConc, Duration: c.Soak.String(), Scenarios: ids}
 	logf("soak: %s of %s at c=%d", c.Soak, strings.Join(ids, "+"), c.SoakConc)
 	every := max(time.Second, c.Soak/60)
 	rss := sampleRSS(c.OursPID, every, func(t time.Duration, kb int64) {

@@ -323,7 +323,7 @@ func (r *report) markdown(c config) string {
 		}
 		w("%s.\n\n", strings.Join(parts, ", "))
 	}
-	if r.Soak != nil {
+	if r.Soak != nil && len(r.Soak.Series) > 0 {
 		ok, early, late := r.Soak.flat()
 		w("Soak: our server under %s of %s mixed, c=%d: %.0f req/s, p99 %.2f ms, %d errors of %d; RSS %.1f MiB early (second tenth) → %.1f MiB late (last tenth), peak %.1f MiB: %s.\n\n",
 			r.Soak.Duration, strings.Join(r.Soak.Scenarios, "+"), r.Soak.Concurrency, r.Soak.RPS, r.Soak.P99, r.Soak.Errors, r.Soak.Requests, early, late, r.Soak.PeakRSSMB, map[bool]string{true: "flat", false: "not flat"}[ok])
@@ -452,11 +452,11 @@ func (r *report) targets(b *strings.Builder, c config) {
 			w("| SQL statements per request do not grow with page size | %s | %s | %s |\n", s.ID, fig, yes(pc.flat()))
 		}
 	}
-	if r.Soak != nil {
+	if r.Soak != nil && len(r.Soak.Series) > 0 {
 		ok, early, late := r.Soak.flat()
 		w("| memory flat under a %s load | all | RSS %.1f → %.1f MiB | %s |\n", r.Soak.Duration, early, late, yes(ok))
 	} else {
-		w("| memory flat under a ten-minute load | all | no soak in a %s run | not measured |\n", c.Mode)
+		w("| memory flat under a ten-minute load | all | no soak of S1–S5 in this %s run | not measured |\n", c.Mode)
 	}
 	if s := r.PortalSoak; s != nil {
 		r.portalMemoryTarget(w, c, s)
