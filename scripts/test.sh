@@ -25,6 +25,8 @@ psql "$TEST_DATABASE_URL" -qtA -c "SELECT datname FROM pg_database WHERE datname
 need_apt=()
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "${CHROMIUM:-}" ] || need_apt+=(chromium)
 command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm)
+# TestNginxExample runs deploy/nginx.conf.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "test.sh: installing ${need_apt[*]} with apt-get" >&2
