@@ -357,6 +357,13 @@ func TestCachedAnswersVaryByOrigin(t *testing.T) {
 			!strings.HasPrefix(res.Header.Get("Cache-Control"), "public") {
 			t.Errorf("%s: %v", how, res.Header)
 		}
+		// The page may read what the cache tells it.
+		exposed := res.Header.Get("Access-Control-Expose-Headers")
+		for _, h := range []string{"ETag", "X-Catalog-Version", "X-Cache"} {
+			if !strings.Contains(strings.ToLower(exposed), strings.ToLower(h)) { // names are case-insensitive
+				t.Errorf("%s: Access-Control-Expose-Headers %q lacks %s", how, exposed, h)
+			}
+		}
 	}
 	// Another origin gets the same answer without the allowance.
 	res := a.getQuery(t, nameQuery, vars, "Origin", "https://evil.example")

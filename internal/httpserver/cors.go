@@ -13,17 +13,18 @@ const corsMaxAge = 3600
 
 // corsAllowedHeaders are the request headers a page on an allowed origin
 // may send: the token, the content type and negotiation, the request id,
-// trace context, and what the common GraphQL clients add (Apollo Client's
-// CSRF and client-awareness headers).
+// a revalidation (If-None-Match), trace context, and what the common
+// GraphQL clients add (Apollo Client's CSRF and client-awareness headers).
 var corsAllowedHeaders = []string{
-	"Authorization", "Content-Type", "Accept", "X-Request-Id",
+	"Authorization", "Content-Type", "Accept", "X-Request-Id", "If-None-Match",
 	"Traceparent", "Tracestate",
 	"Apollo-Require-Preflight", "X-Apollo-Operation-Name",
 	"Apollographql-Client-Name", "Apollographql-Client-Version",
 }
 
-// corsExposedHeaders are the response headers such a page may read.
-var corsExposedHeaders = []string{"X-Request-Id", "X-SQL-Statements",
+// corsExposedHeaders are the response headers such a page may read:
+// besides these, the caching ones (ETag, X-Catalog-Version, X-Cache).
+var corsExposedHeaders = []string{"X-Request-Id", "X-SQL-Statements", "ETag", "X-Catalog-Version", "X-Cache",
 	"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After"}
 
 // withCORS lets pages on the allowed origins call the API from a browser.
