@@ -200,10 +200,13 @@ ours_pid=$!
 pids+=("$ours_pid")
 
 # S6's ours: the same server with its response cache on (the default
-# size); S6 loads the instance above as "nocache" and "floor".
-say "starting our server with its response cache on :$cached_port (CACHE_MAX_BYTES=${BENCH_CACHE_MAX_BYTES:-67108864})"
+# size), in trusted mode as a portal's API would be: S6's GETs name their
+# documents by documentId. S6 loads the instance above as "nocache" and
+# "floor".
+"$out/bench" -scenarios bench/scenarios -write-manifest "$out/s6-documents.json"
+say "starting our server with its response cache on :$cached_port (CACHE_MAX_BYTES=${BENCH_CACHE_MAX_BYTES:-67108864}, TRUSTED_DOCUMENTS=$out/s6-documents.json)"
 PORT=$cached_port DB_MAX_CONNS=$pool LOG_LEVEL=warn CACHE_MAX_BYTES=${BENCH_CACHE_MAX_BYTES:-67108864} PPROF_ADDR= \
-	"$out/tthc" serve >"$out/cached.log" 2>&1 &
+	TRUSTED_DOCUMENTS="$out/s6-documents.json" "$out/tthc" serve >"$out/cached.log" 2>&1 &
 cached_pid=$!
 pids+=("$cached_pid")
 
@@ -247,7 +250,7 @@ pgbench_bin=$pg_bin/pgbench
 	-only "${BENCH_ONLY:-}" \
 	-systems "${BENCH_SYSTEMS:-ours,nocache,postgraphile,pgbench,base,floor}" \
 	-ours "http://127.0.0.1:$ours_port/graphql" -ours-pid "$ours_pid" \
-	-cached "http://127.0.0.1:$cached_port/graphql" -cached-pid "$cached_pid" -cache-max-bytes "${BENCH_CACHE_MAX_BYTES:-67108864}" \
+	-cached "http://127.0.0.1:$cached_port/graphql" -cached-pid "$cached_pid" -cache-max-bytes "${BENCH_CACHE_MAX_BYTES:-67108864}" -cached-documents \
 	-capture "http://127.0.0.1:$capture_port/graphql" -pglog "$root/.data/bench/postgres.log" \
 	-postgraphile "http://127.0.0.1:$pgl_port/graphql" -postgraphile-pid "$pgl_pid" \
 	"${base_args[@]}" \

@@ -56,29 +56,33 @@ type config struct {
 	// CacheMaxBytes is the cached instance's CACHE_MAX_BYTES, for the
 	// report.
 	CacheMaxBytes string
-	BasePID       int
-	DB            string
-	Pgbench       string
-	Concurrency   []int
-	Duration      time.Duration
-	Warmup        time.Duration
-	WarmupOnce    bool
-	Rounds        int
-	Soak          time.Duration
-	SoakConc      int
-	Out           string
-	JSON          string
-	Work          string
-	Mode          string
-	Notes         string
-	PGLDir        string
-	Node          string
-	Label         string
+	// CachedDocuments: the cached instance runs in trusted mode with the
+	// manifest -write-manifest wrote, and S6's GETs to it name their
+	// documents by documentId.
+	CachedDocuments bool
+	BasePID         int
+	DB              string
+	Pgbench         string
+	Concurrency     []int
+	Duration        time.Duration
+	Warmup          time.Duration
+	WarmupOnce      bool
+	Rounds          int
+	Soak            time.Duration
+	SoakConc        int
+	Out             string
+	JSON            string
+	Work            string
+	Mode            string
+	Notes           string
+	PGLDir          string
+	Node            string
+	Label           string
 }
 
 func main() {
 	var c config
-	var only, sys, conc, render string
+	var only, sys, conc, render, manifest string
 	flag.StringVar(&c.Scenarios, "scenarios", "bench/scenarios", "folder of scenarios")
 	flag.StringVar(&only, "only", "", "comma-separated scenario ids to run (default all)")
 	flag.StringVar(&sys, "systems", "ours,nocache,postgraphile,pgbench,base,floor", "systems to load: ours, nocache, postgraphile, pgbench, base, floor")
@@ -113,7 +117,16 @@ func main() {
 	flag.StringVar(&c.Node, "node", "", "Node binary PostGraphile runs on (for its version)")
 	flag.StringVar(&c.Label, "label", "", "free text put in the report's header")
 	flag.StringVar(&render, "render", "", "only write the report (-out) again from this results.json, e.g. after editing the notes")
+	flag.StringVar(&manifest, "write-manifest", "", "only write to this file the trusted documents (TRUSTED_DOCUMENTS) of the portal scenarios' operations, for the cached instance")
+	flag.BoolVar(&c.CachedDocuments, "cached-documents", false, "the cached instance runs the -write-manifest documents: S6 sends it their documentId")
 	flag.Parse()
+	if manifest != "" {
+		if err := writeManifest(c.Scenarios, manifest); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if render != "" {
 		if err := rerender(render, c.Out, c.Notes); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)

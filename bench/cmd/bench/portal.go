@@ -11,7 +11,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -220,7 +222,11 @@ func setupPortal(ctx context.Context, db *sql.DB, client *http.Client, c config,
 		if sys == sysPGL {
 			side = sysPGL
 		}
-		ids, err := nodeIDs(ctx, client, base, side, slices.Sorted(func(yield func(string) bool) {
+		lookup := base
+		if sys == sysOurs && c.CachedDocuments {
+			lookup = c.Ours // the cached instance runs only its documents
+		}
+		ids, err := nodeIDs(ctx, client, lookup, side, slices.Sorted(func(yield func(string) bool) {
 			for k := range used {
 				if !yield(k) {
 					return
@@ -243,7 +249,12 @@ func setupPortal(ctx context.Context, db *sql.DB, client *http.Client, c config,
 				vars = map[string]any{"id": ids[d.code]}
 			}
 			vb, _ := json.Marshal(vars)
-			u := base + "?" + url.Values{"query": {p.queries[side][d.shape]}, "variables": {string(vb)}}.Encode()
+			params := url.Values{"query": {p.queries[side][d.shape]}, "variables": {string(vb)}}
+			if sys == sysOurs && c.CachedDocuments {
+				// A persisted document's id: the short URL a portal sends.
+				params = url.Values{"documentId": {"sha256:" + documentHash(p.queries[side][d.shape])}, "variables": {string(vb)}}
+			}
+			u := base + "?" + params.Encode()
 			targets[i] = portalTarget{method: http.MethodGet, url: u}
 			if !checked[d.shape] && failed == nil {
 				checked[d.shape] = true
@@ -650,4 +661,37 @@ func soakPortal(c config, scenarios []*scenario, srs []*scenarioReport) *soakRep
 	sr.phase, _ = attackPortal(newClient(c.SoakConc), scenarios[i].Portal.targets[sysOurs], c.SoakConc, c.Soak, false, &etags, false)
 	sr.PeakRSSMB = rss.Stop()
 	return sr
+}
+
+// documentHash is a trusted document's id: the SHA-256 of its text.
+func documentHash(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
+}
+
+// writeManifest writes the trusted documents (id → text, as
+// TRUSTED_DOCUMENTS reads them) of every portal scenario's operations of
+// ours.
+func writeManifest(dir, path string) error {
+	scenarios, err := loadScenarios(dir, nil)
+	if err != nil {
+		return err
+	}
+	manifest := map[string]string{}
+	for _, s := range scenarios {
+		if s.Portal == nil {
+			continue
+		}
+		for _, text := range s.Portal.queries[sysOurs] {
+			manifest[documentHash(text)] = text
+		}
+	}
+	if len(manifest) == 0 {
+		return fmt.Errorf("%s: no portal scenario", dir)
+	}
+	b, err := json.MarshalIndent(manifest, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
 }
