@@ -336,6 +336,24 @@ func TestCacheOff(t *testing.T) {
 	}
 }
 
+// TestCacheInRequestLog checks that the request log says which answers
+// came from the response cache (they have no operation to name).
+func TestCacheInRequestLog(t *testing.T) {
+	logs := &syncBuffer{}
+	a, _, c := newCacheAPI(t, 1<<20, func(cfg *httpserver.Config) {
+		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	})
+	vars := map[string]any{"code": "1.000001"}
+	a.getQuery(t, nameQuery, vars)
+	c.Wait()
+	a.getQuery(t, nameQuery, vars)
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) < 2 || !strings.Contains(lines[len(lines)-2], "cache=MISS") || !strings.Contains(lines[len(lines)-1], "cache=HIT") ||
+		!strings.Contains(lines[len(lines)-1], "sql_statements=0") {
+		t.Errorf("request log:\n%s", logs)
+	}
+}
+
 // TestCachedAnswersVaryByOrigin checks that under CORS a public answer
 // varies by Origin too (a shared cache must not hand one origin's
 // Access-Control-Allow-Origin to another), from memory as when it ran.

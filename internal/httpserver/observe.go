@@ -66,6 +66,10 @@ func observe(cfg Config, next http.Handler) http.Handler {
 		if req.Subject != "" {
 			attrs = append(attrs, slog.String("subject", req.Subject))
 		}
+		// An answer of the response cache ran no operation: HIT or MISS.
+		if c := rec.Header().Get("X-Cache"); c != "" {
+			attrs = append(attrs, slog.String("cache", c))
+		}
 		logger.LogAttrs(ctx, level, "request", attrs...)
 	})
 }
