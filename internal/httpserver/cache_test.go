@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -394,16 +392,7 @@ func TestCachedAnswersVaryByOrigin(t *testing.T) {
 // document by its documentId, the short URL a CDN keeps, is public,
 // revalidates and is served from memory.
 func TestCachedPersistedDocuments(t *testing.T) {
-	manifest := map[string]string{trusted.Hash(nameQuery): nameQuery}
-	b, _ := json.Marshal(manifest)
-	path := filepath.Join(t.TempDir(), "persisted-documents.json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	docs, err := trusted.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := trustedDocuments(t, nameQuery)
 	a, _, c := newCacheAPI(t, 1<<20, func(cfg *httpserver.Config) { cfg.TrustedDocuments = docs })
 	u := "/graphql?" + url.Values{"documentId": {"sha256:" + trusted.Hash(nameQuery)}, "variables": {`{"code":"1.000001"}`}}.Encode()
 	first := a.send(t, httptest.NewRequest(http.MethodGet, u, nil))

@@ -26,8 +26,16 @@ const (
 // run, introspection and GraphiQL are off.
 func newTrustedAPI(t *testing.T) *api {
 	t.Helper()
+	docs := trustedDocuments(t, trustedLevels, trustedSectors, trustedSchema)
+	return newAPI(t, testdb.New(t), httpserver.Config{TrustedDocuments: docs, DisableIntrospection: true, DisableGraphiQL: true})
+}
+
+// trustedDocuments loads a manifest of texts, written as a front end's
+// build writes it.
+func trustedDocuments(t *testing.T, texts ...string) *trusted.Documents {
+	t.Helper()
 	manifest := map[string]string{}
-	for _, d := range []string{trustedLevels, trustedSectors, trustedSchema} {
+	for _, d := range texts {
 		manifest[trusted.Hash(d)] = d
 	}
 	b, _ := json.Marshal(manifest)
@@ -39,7 +47,7 @@ func newTrustedAPI(t *testing.T) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newAPI(t, testdb.New(t), httpserver.Config{TrustedDocuments: docs, DisableIntrospection: true, DisableGraphiQL: true})
+	return docs
 }
 
 func (a *api) postJSON(t *testing.T, body map[string]any) response {
