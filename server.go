@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"tthc/demo"
+	"tthc/graph"
 	"tthc/internal/auth"
 	"tthc/internal/cache"
 	"tthc/internal/generate"
@@ -87,6 +88,21 @@ type config struct {
 	Cache cache.Config
 	Ops   opsConfig  // ops.go documents its variables
 	Edge  edgeConfig // edge.go documents its variables
+	// Limits bound the GraphQL documents and subscriptions of a client
+	// (MAX_QUERY_*, see graph.Limits).
+	Limits graph.Limits
+	// HTTP holds the timeouts and sizes of the HTTP server.
+	HTTP httpConfig
+}
+
+// httpConfig bounds how long and how much a client may send or keep a
+// connection, so a slow or stalled client cannot hold one for long.
+type httpConfig struct {
+	ReadHeaderTimeout time.Duration // READ_HEADER_TIMEOUT: the request line and headers
+	ReadTimeout       time.Duration // READ_TIMEOUT: the whole request, body included
+	WriteTimeout      time.Duration // WRITE_TIMEOUT: from the end of the headers to the end of the response
+	IdleTimeout       time.Duration // IDLE_TIMEOUT: a kept-alive connection between requests
+	MaxHeaderBytes    int           // MAX_HEADER_BYTES: the request line and headers
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -99,6 +115,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		MaxConns:         20,
 		MaxBodyBytes:     1 << 20,
 		Cache:            cache.Config{MaxBytes: 64 << 20, MaxAge: time.Minute, StaleWhileRevalidate: time.Minute},
+		Limits:           graph.DefaultLimits,
+		HTTP: httpConfig{
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       20 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+			MaxHeaderBytes:    64 << 10,
+		},
 	}
 	if c.DatabaseURL == "" {
 		return c, errors.New("DATABASE_URL is not set (make run sets it for you)")
@@ -148,6 +171,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 	body := int(c.MaxBodyBytes)
 	intVar("MAX_BODY_BYTES", &body)
 	c.MaxBodyBytes = int64(body)
+	intVar("MAX_QUERY_TOKENS", &c.Limits.MaxTokens)
+	intVar("MAX_QUERY_FIELDS", &c.Limits.MaxFields)
+	intVar("MAX_QUERY_ALIASES", &c.Limits.MaxAliases)
+	intVar("MAX_QUERY_DIRECTIVES", &c.Limits.MaxDirectives)
+	durVar("READ_HEADER_TIMEOUT", &c.HTTP.ReadHeaderTimeout)
+	durVar("READ_TIMEOUT", &c.HTTP.ReadTimeout)
+	durVar("IDLE_TIMEOUT", &c.HTTP.IdleTimeout)
+	intVar("MAX_HEADER_BYTES", &c.HTTP.MaxHeaderBytes)
+	// A response is written after its request is read and run: the
+	// default leaves 30 s to write it.
+	c.HTTP.WriteTimeout = c.HTTP.ReadTimeout + c.RequestTimeout + 30*time.Second
+	durVar("WRITE_TIMEOUT", &c.HTTP.WriteTimeout)
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", v))
@@ -450,6 +485,8 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 		RequestTimeout: cfg.RequestTimeout,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		MaxInFlight:    cfg.MaxInFlight,
+		Limits:         cfg.Limits,
+		WriteTimeout:   cfg.HTTP.WriteTimeout,
 		Verifier:       verifier,
 		Broker:         broker,
 		Versions:       versions,
@@ -478,17 +515,14 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := newHTTPServer(cfg.HTTP, handler)
 	scheme := "http"
 	if cfg.Edge.TLSCertFile != "" {
 		scheme = "https"
 	}
 	fmt.Fprintf(stdout, "tthc: GraphiQL on %s://localhost:%d/ , API at %[1]s://localhost:%[2]d/graphql\n", scheme, cfg.Port)
 	logger.Info("serving", "port", cfg.Port, "request_timeout", cfg.RequestTimeout,
+		"read_timeout", cfg.HTTP.ReadTimeout, "write_timeout", cfg.HTTP.WriteTimeout,
 		"statement_timeout", cfg.StatementTimeout, "db_max_conns", cfg.MaxConns)
 
 	errc := make(chan error, 1)
@@ -516,4 +550,16 @@ func serve(ctx context.Context, cfg config, db *postgres.DB, logger *slog.Logger
 	}
 	logger.Info("stopped", "after", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// newHTTPServer serves handler within the timeouts and sizes of c.
+func newHTTPServer(c httpConfig, handler http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		ReadTimeout:       c.ReadTimeout,
+		WriteTimeout:      c.WriteTimeout,
+		IdleTimeout:       c.IdleTimeout,
+		MaxHeaderBytes:    c.MaxHeaderBytes,
+	}
 }

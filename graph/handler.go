@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -19,18 +18,8 @@ import (
 	"tthc/internal/trusted"
 )
 
-// Limits on what one operation may ask for.
-const (
-	// MaxComplexity bounds the work of an operation: each field costs 1
-	// and a connection multiplies its selection by its page size, so a
-	// page of 100 procedures with their details fits and a page of 100
-	// units each listing 100 procedures does not.
-	MaxComplexity = 10000
-	// MaxDepth bounds the nesting of fields.
-	MaxDepth = 12
-)
-
-// Options switch parts of the endpoint on or off.
+// Options switch parts of the endpoint on or off, and bound what it
+// does.
 type Options struct {
 	// Introspection answers __schema and __type (GraphiQL needs it).
 	Introspection bool
@@ -38,12 +27,16 @@ type Options struct {
 	// mode, TRUSTED_DOCUMENTS); automatic persisted queries are off then,
 	// as they would let a client register any document.
 	Documents *trusted.Documents
+	// Limits bound the documents and subscriptions of clients; zero
+	// fields take DefaultLimits.
+	Limits Limits
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (queries only)
 // per GraphQL over HTTP, answering application/graphql-response+json to
 // clients that accept it.
 func NewHandler(r *Resolver, logger *slog.Logger, opts Options) *handler.Server {
+	limits := opts.Limits.withDefaults()
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Auth = authDirective
 	setComplexity(&cfg.Complexity)
@@ -65,31 +58,28 @@ func NewHandler(r *Resolver, logger *slog.Logger, opts Options) *handler.Server 
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{}) // GET and POST, transport.go
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Documents that passed validation, by their text.
+	validated := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(validated)
+	srv.SetParserTokenLimit(limits.MaxTokens)
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	// The document limits come before the trusted documents and the
+	// persisted queries, which would otherwise keep a document that is
+	// then refused.
+	srv.Use(documentLimits{limits: limits, cache: validated})
 	if opts.Documents != nil {
 		srv.Use(TrustedDocuments{Documents: opts.Documents})
 	} else {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	}
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
-	srv.Use(depthLimit{max: MaxDepth})
 	srv.AroundOperations(answerTimeout)
 	srv.AroundOperations(r.readVersionFirst)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv
-}
-
-func init() {
-	// The limits refuse an operation before it runs, as parse and
-	// validation errors do, and get their HTTP status: 422, or 400 for
-	// clients that accept application/graphql-response+json. gqlgen
-	// answers 200 for codes it does not know.
-	errcode.RegisterErrorType(codeTooDeep, errcode.KindProtocol)
-	errcode.RegisterErrorType(codeTooComplex, errcode.KindProtocol)
 }
 
 // pageSize is the number of rows a connection may return, as the

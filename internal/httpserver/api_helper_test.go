@@ -53,7 +53,7 @@ func newCatalogAPI(t *testing.T) *api {
 
 // newAPI serves the database at url. Zero limits in cfg get the server's
 // defaults; a nil cfg.DB is opened on url.
-func newAPI(t *testing.T, url string, cfg httpserver.Config) *api {
+func newAPI(t testing.TB, url string, cfg httpserver.Config) *api {
 	t.Helper()
 	logs := &syncBuffer{}
 	if cfg.Logger == nil {

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 type requestIDKey struct{}
@@ -118,3 +119,28 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
 	})
 }
+
+// streaming lets a download take as long as it keeps moving: each write
+// pushes the connection's write deadline d further, so only a client that
+// stops reading for d is cut off.
+func streaming(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d > 0 {
+			w = &deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w), d: d}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type deadlineWriter struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+	d  time.Duration
+}
+
+func (w *deadlineWriter) Write(b []byte) (int, error) {
+	w.rc.SetWriteDeadline(time.Now().Add(w.d)) // unsupported by test recorders: no deadline there
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -59,6 +59,12 @@ type Config struct {
 	// caching headers of every GraphQL response; nil: a cache that
 	// stores nothing.
 	Cache *cache.Cache
+	// Limits bound the documents and subscriptions of GraphQL clients;
+	// zero fields take graph.DefaultLimits.
+	Limits graph.Limits
+	// WriteTimeout is the HTTP server's write deadline. A CSV export,
+	// which may stream for longer, gets it anew for each block it writes.
+	WriteTimeout time.Duration
 }
 
 // NewServer returns the service's handler with all its routes.
@@ -82,7 +88,7 @@ func NewServer(cfg Config) http.Handler {
 		cfg.Metrics = telemetry.NewMetrics()
 	}
 	registerMetrics(cfg)
-	gql := graph.NewHandler(resolver, cfg.Logger, graph.Options{Introspection: !cfg.DisableIntrospection, Documents: cfg.TrustedDocuments})
+	gql := graph.NewHandler(resolver, cfg.Logger, graph.Options{Introspection: !cfg.DisableIntrospection, Documents: cfg.TrustedDocuments, Limits: cfg.Limits})
 	// Last, so they see the cost the complexity limit computed.
 	gql.Use(graph.RateLimit{Anonymous: limiter(cfg.RateLimitAnonymous), Authenticated: limiter(cfg.RateLimitAuthenticated), Metrics: cfg.Metrics})
 	gql.Use(graph.Observer{Metrics: cfg.Metrics, Logger: cfg.Logger})
@@ -94,8 +100,8 @@ func NewServer(cfg Config) http.Handler {
 		mux.Handle("GET /{$}", graphiql.Page())
 		mux.Handle("GET "+graphiql.AssetPrefix, graphiql.Assets())
 	}
-	mux.Handle("GET /export/procedures.csv", exportProcedures(cfg.DB, cfg.Logger))
-	mux.Handle("GET /export/proposals.csv", exportProposals(cfg))
+	mux.Handle("GET /export/procedures.csv", streaming(cfg.WriteTimeout, exportProcedures(cfg.DB, cfg.Logger)))
+	mux.Handle("GET /export/proposals.csv", streaming(cfg.WriteTimeout, exportProposals(cfg)))
 	// Probes: /livez for liveness, /readyz for readiness; /healthz is
 	// kept for the load balancers that asked it before.
 	mux.HandleFunc("GET /livez", livez)
