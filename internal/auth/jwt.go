@@ -2,6 +2,8 @@ package auth
 
 import (
 	"crypto"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -98,6 +100,9 @@ func (v *Verifier) Verify(token string) (Actor, error) {
 	if err != nil {
 		return Actor{}, errs.Errorf(errs.Unauthenticated, "invalid token: %s", reason(err))
 	}
+	if err := numericDates(token); err != nil {
+		return Actor{}, errs.Errorf(errs.Unauthenticated, "invalid token: %s", err)
+	}
 	if c.Subject == "" {
 		return Actor{}, errs.Errorf(errs.Unauthenticated, "invalid token: no subject")
 	}
@@ -110,6 +115,41 @@ func (v *Verifier) Verify(token string) (Actor, error) {
 		a.Roles = append(a.Roles, role)
 	}
 	return a, nil
+}
+
+// latestDate is the last second of year 9999, the largest NumericDate we
+// read: a larger one is no date a token issuer means.
+const latestDate = 253402300799
+
+// numericDates checks that the time claims of a verified token are
+// NumericDates as RFC 7519 defines them: JSON numbers of seconds since
+// 1970. golang-jwt also reads a string that holds a number, and any
+// number, which a date far beyond the year 9999 overflows.
+func numericDates(token string) error {
+	_, rest, _ := strings.Cut(token, ".")
+	payload, _, _ := strings.Cut(rest, ".")
+	b, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return errors.New("malformed")
+	}
+	var claims map[string]json.RawMessage
+	if err := json.Unmarshal(b, &claims); err != nil {
+		return errors.New("malformed")
+	}
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		raw, ok := claims[name]
+		if !ok {
+			continue
+		}
+		var seconds float64
+		if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) || json.Unmarshal(raw, &seconds) != nil {
+			return fmt.Errorf("%s must be a number of seconds", name)
+		}
+		if seconds < 0 || seconds > latestDate {
+			return fmt.Errorf("%s is out of range", name)
+		}
+	}
+	return nil
 }
 
 // reason names what was wrong with a token without echoing it.

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -155,6 +156,59 @@ func TestBearerToken(t *testing.T) {
 	} {
 		if got := BearerToken(in); got != want {
 			t.Errorf("BearerToken(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestVerifyRefusesDatesThatAreNotNumbers checks that exp, nbf and iat
+// must be JSON numbers of seconds (RFC 7519 NumericDate), not strings
+// that hold one, nor numbers no date is.
+func TestVerifyRefusesDatesThatAreNotNumbers(t *testing.T) {
+	v := hsVerifier(t)
+	now := time.Now()
+	valid := map[string]any{"sub": "alice", "iss": "tthc", "aud": "tthc-api", "roles": []string{"OFFICER"},
+		"exp": now.Add(time.Hour).Unix(), "nbf": now.Add(-time.Minute).Unix(), "iat": now.Unix()}
+	token := func(name string, value any) string {
+		c := jwt.MapClaims{}
+		for k, v := range valid {
+			c[k] = v
+		}
+		if name != "" {
+			c[name] = value
+		}
+		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := v.Verify(token("", nil)); err != nil {
+		t.Fatalf("a valid token: %v", err)
+	}
+	if _, err := v.Verify(token("exp", float64(now.Add(time.Hour).Unix())+0.5)); err != nil {
+		t.Errorf("exp with a fraction of a second: %v", err)
+	}
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		var ok int64
+		switch name {
+		case "exp":
+			ok = now.Add(time.Hour).Unix()
+		default:
+			ok = now.Add(-time.Minute).Unix()
+		}
+		for what, value := range map[string]any{
+			"a string":           strconv.FormatInt(ok, 10),
+			"null":               nil,
+			"an object":          map[string]any{"seconds": ok},
+			"beyond year 9999":   1e300,
+			"before 1970":        -1,
+			"a boolean":          true,
+			"a list of a number": []int64{ok},
+		} {
+			_, err := v.Verify(token(name, value))
+			if errs.Code(err) != errs.Unauthenticated {
+				t.Errorf("%s as %s: %v, want UNAUTHENTICATED", name, what, err)
+			}
 		}
 	}
 }
