@@ -203,11 +203,13 @@ func (r *queryResolver) Sectors(ctx context.Context) ([]catalog.Sector, error) {
 func (r *queryResolver) AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.Unit], error) {
 	var f catalog.UnitFilter
 	if filter != nil {
-		f.Search = str(filter.Search)
+		var err error
+		if f.Search, err = search(filter.Search); err != nil {
+			return model.AdministrativeUnitConnection{}, err
+		}
 		for _, l := range filter.Levels {
 			f.Levels = append(f.Levels, catalog.LevelCode(l))
 		}
-		var err error
 		if f.ParentID, err = optIntID("filter.parentId", typeUnit, filter.ParentID); err != nil {
 			return model.AdministrativeUnitConnection{}, err
 		}
@@ -226,7 +228,10 @@ func (r *queryResolver) AdministrativeUnits(ctx context.Context, filter *model.A
 func (r *queryResolver) LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.LegalDocument], error) {
 	var f catalog.LegalDocumentFilter
 	if filter != nil {
-		f.Search = str(filter.Search)
+		var err error
+		if f.Search, err = search(filter.Search); err != nil {
+			return model.LegalDocumentConnection{}, err
+		}
 		for _, t := range filter.Types {
 			f.Types = append(f.Types, string(t))
 		}

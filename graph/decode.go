@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"tthc/graph/model"
+	"tthc/graph/scalars"
 	"tthc/internal/catalog"
 	"tthc/internal/errs"
 )
@@ -14,6 +15,9 @@ import (
 // filters with the same checks.
 func DecodeProcedureFilter(raw string) (catalog.ProcedureFilter, error) {
 	var in model.ProcedureFilter
+	if err := checkFilterText(raw); err != nil {
+		return catalog.ProcedureFilter{}, err
+	}
 	if raw != "" {
 		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
 		dec.DisallowUnknownFields()
@@ -32,4 +36,41 @@ func DecodeProcedureFilter(raw string) (catalog.ProcedureFilter, error) {
 		return f, errs.Fieldf("filter.status", "unknown status %q", *f.Status)
 	}
 	return f, nil
+}
+
+// checkFilterText gives every string in the JSON of an export's filter
+// the check every String of the API gets (scalars.CheckText): the export
+// decodes its filter without gqlgen.
+func checkFilterText(raw string) error {
+	var v any
+	if json.Unmarshal([]byte(raw), &v) != nil {
+		return nil // the filter's decoder says what is wrong
+	}
+	var walk func(v any) error
+	walk = func(v any) error {
+		switch v := v.(type) {
+		case string:
+			return scalars.CheckText(v)
+		case []any:
+			for _, x := range v {
+				if err := walk(x); err != nil {
+					return err
+				}
+			}
+		case map[string]any:
+			for k, x := range v {
+				if err := scalars.CheckText(k); err != nil {
+					return err
+				}
+				if err := walk(x); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := walk(v); err != nil {
+		return errs.Fieldf("filter", "%s", err)
+	}
+	return nil
 }

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"tthc/internal/errs"
 )
@@ -27,10 +29,13 @@ func globalIntID(typ string, id int64) string {
 	return globalID(typ, strconv.FormatInt(id, 10))
 }
 
-// parseGlobalID returns the type and key of a global ID.
+// parseGlobalID returns the type and key of a global ID. Each ID has one
+// spelling, the one the API gives out: base64 is read strictly (no
+// padding, no line breaks, no stray bits), so that an ID cannot be told
+// apart from another spelling of the same entity by a cache or a client.
 func parseGlobalID(id string) (typ, key string, err error) {
-	b, err := base64.RawURLEncoding.DecodeString(id)
-	if err == nil {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(id)
+	if err == nil && base64.RawURLEncoding.EncodeToString(b) == id && utf8.Valid(b) && !bytes.ContainsRune(b, 0) {
 		var ok bool
 		typ, key, ok = strings.Cut(string(b), ":")
 		if ok && typ != "" && key != "" {
@@ -40,14 +45,16 @@ func parseGlobalID(id string) (typ, key string, err error) {
 	return "", "", errs.Errorf(errs.Invalid, "invalid ID %q", id)
 }
 
-// parseIntID returns the numeric key of a global ID of type typ.
+// parseIntID returns the numeric key of a global ID of type typ. The key
+// is spelled as the API writes it: "Proposal:14", never "Proposal:014" or
+// "Proposal:+14".
 func parseIntID(field, typ, id string) (int64, error) {
 	t, key, err := parseGlobalID(id)
 	if err != nil {
 		return 0, errs.Fieldf(field, "invalid ID %q", id)
 	}
 	n, err := strconv.ParseInt(key, 10, 64)
-	if t != typ || err != nil || n <= 0 {
+	if t != typ || err != nil || n <= 0 || strconv.FormatInt(n, 10) != key {
 		return 0, errs.Fieldf(field, "ID %q is not the ID of a %s", id, typ)
 	}
 	return n, nil

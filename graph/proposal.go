@@ -125,8 +125,8 @@ func proposalFilter(in *model.ProposalFilter) (proposal.Filter, error) {
 		return f, err
 	}
 	f.Created, f.Submitted, f.Decided = dateRange(in.Created), dateRange(in.Submitted), dateRange(in.Decided)
-	f.Search = str(in.Search)
-	return f, nil
+	f.Search, err = search(in.Search)
+	return f, err
 }
 
 func dateRange(in *model.DateRange) proposal.DateRange {

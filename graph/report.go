@@ -127,6 +127,9 @@ type dateRangeJSON struct {
 // checks as the API.
 func DecodeProposalFilter(raw string) (proposal.Filter, error) {
 	var in proposalFilterJSON
+	if err := checkFilterText(raw); err != nil {
+		return proposal.Filter{}, err
+	}
 	if raw != "" {
 		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
 		dec.DisallowUnknownFields()

@@ -71,13 +71,15 @@ func (r *queryResolver) DossierStats(ctx context.Context, filter *model.DossierF
 func (r *queryResolver) LegalDocumentStats(ctx context.Context, filter *model.LegalDocumentStatsFilter, groupBy []report.Dimension) ([]report.LegalDocumentBucket, error) {
 	var f catalog.LegalDocumentFilter
 	if filter != nil {
-		f.Search = str(filter.Search)
+		var err error
+		if f.Search, err = search(filter.Search); err != nil {
+			return nil, err
+		}
 		for _, t := range filter.Types {
 			f.Types = append(f.Types, string(t))
 		}
 		f.Validity = (*string)(filter.Validity)
 		f.ReviewOutcome = (*string)(filter.ReviewOutcome)
-		var err error
 		if f.ReviewedByUnitID, err = optIntID("filter.reviewedByUnitId", typeUnit, filter.ReviewedByUnitID); err != nil {
 			return nil, err
 		}

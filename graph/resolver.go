@@ -7,6 +7,7 @@ import (
 
 	"tthc/graph/model"
 	"tthc/internal/catalog"
+	"tthc/internal/errs"
 	"tthc/internal/page"
 )
 
@@ -65,6 +66,15 @@ func str(p *string) string {
 	return *p
 }
 
+// search reads the search text of a filter (at filter.search); nil and
+// blank are no search.
+func search(p *string) (string, error) {
+	if err := catalog.CheckSearch(str(p)); err != nil {
+		return "", errs.Fieldf("filter.search", "%s", err)
+	}
+	return str(p), nil
+}
+
 func optStr(s string) *string {
 	if s == "" {
 		return nil
@@ -79,7 +89,9 @@ func procedureFilter(in *model.ProcedureFilter) (catalog.ProcedureFilter, error)
 		return f, nil
 	}
 	var err error
-	f.Search = str(in.Search)
+	if f.Search, err = search(in.Search); err != nil {
+		return f, err
+	}
 	for _, l := range in.Levels {
 		f.Levels = append(f.Levels, catalog.LevelCode(l))
 	}

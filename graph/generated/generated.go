@@ -20763,14 +20763,14 @@ func (ec *executionContext) marshalNAgency2tthcᚋinternalᚋcatalogᚐAgency(ct
 }
 
 func (ec *executionContext) unmarshalNAgencyRole2tthcᚋinternalᚋcatalogᚐAgencyRole(ctx context.Context, v any) (catalog.AgencyRole, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNAgencyRole2tthcᚋinternalᚋcatalogᚐAgencyRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNAgencyRole2tthcᚋinternalᚋcatalogᚐAgencyRole(ctx context.Context, sel ast.SelectionSet, v catalog.AgencyRole) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNAgencyRole2tthcᚋinternalᚋcatalogᚐAgencyRole[v])
+	res := scalars.MarshalString(marshalNAgencyRole2tthcᚋinternalᚋcatalogᚐAgencyRole[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "AgencyRole!")
 	}
@@ -20813,13 +20813,13 @@ func (ec *executionContext) marshalNAuthorityLevel2ᚕtthcᚋinternalᚋcatalog�
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalBoolean(v)
+	res := scalars.MarshalBoolean(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
@@ -20827,14 +20827,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) unmarshalNCatalogDimension2tthcᚋinternalᚋcatalogᚐDimension(ctx context.Context, v any) (catalog.Dimension, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNCatalogDimension2tthcᚋinternalᚋcatalogᚐDimension[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCatalogDimension2tthcᚋinternalᚋcatalogᚐDimension(ctx context.Context, sel ast.SelectionSet, v catalog.Dimension) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNCatalogDimension2tthcᚋinternalᚋcatalogᚐDimension[v])
+	res := scalars.MarshalString(marshalNCatalogDimension2tthcᚋinternalᚋcatalogᚐDimension[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "CatalogDimension!")
 	}
@@ -20882,14 +20882,14 @@ func (ec *executionContext) unmarshalNChannelInput2tthcᚋgraphᚋmodelᚐChanne
 }
 
 func (ec *executionContext) unmarshalNChannelKind2tthcᚋinternalᚋcatalogᚐChannelKind(ctx context.Context, v any) (catalog.ChannelKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNChannelKind2tthcᚋinternalᚋcatalogᚐChannelKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNChannelKind2tthcᚋinternalᚋcatalogᚐChannelKind(ctx context.Context, sel ast.SelectionSet, v catalog.ChannelKind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNChannelKind2tthcᚋinternalᚋcatalogᚐChannelKind[v])
+	res := scalars.MarshalString(marshalNChannelKind2tthcᚋinternalᚋcatalogᚐChannelKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ChannelKind!")
 	}
@@ -20990,14 +20990,14 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimal�
 }
 
 func (ec *executionContext) unmarshalNDecision2tthcᚋinternalᚋproposalᚐDecision(ctx context.Context, v any) (proposal.Decision, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNDecision2tthcᚋinternalᚋproposalᚐDecision[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDecision2tthcᚋinternalᚋproposalᚐDecision(ctx context.Context, sel ast.SelectionSet, v proposal.Decision) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNDecision2tthcᚋinternalᚋproposalᚐDecision[v])
+	res := scalars.MarshalString(marshalNDecision2tthcᚋinternalᚋproposalᚐDecision[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Decision!")
 	}
@@ -21038,14 +21038,14 @@ func (ec *executionContext) marshalNDossierBucket2ᚕtthcᚋinternalᚋreportᚐ
 }
 
 func (ec *executionContext) unmarshalNDossierDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, v any) (report.Dimension, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := report.Dimension(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDossierDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, sel ast.SelectionSet, v report.Dimension) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalars.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DossierDimension!")
 	}
@@ -21108,14 +21108,14 @@ func (ec *executionContext) unmarshalNDossierDocumentInput2tthcᚋgraphᚋmodel�
 }
 
 func (ec *executionContext) unmarshalNDossierStatsOrderField2tthcᚋinternalᚋreportᚐDossierOrderField(ctx context.Context, v any) (report.DossierOrderField, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := report.DossierOrderField(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDossierStatsOrderField2tthcᚋinternalᚋreportᚐDossierOrderField(ctx context.Context, sel ast.SelectionSet, v report.DossierOrderField) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalars.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DossierStatsOrderField!")
 	}
@@ -21147,13 +21147,13 @@ func (ec *executionContext) marshalNGroupKey2ᚕtthcᚋinternalᚋreportᚐGroup
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalID(v)
+	res, err := scalars.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalID(v)
+	res := scalars.MarshalID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
@@ -21190,13 +21190,13 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
-	res, err := graphql.UnmarshalInt(v)
+	res, err := scalars.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalInt(v)
+	res := scalars.MarshalInt(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -21204,13 +21204,13 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
-	res, err := graphql.UnmarshalInt64(v)
+	res, err := scalars.UnmarshalInt64(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalInt64(v)
+	res := scalars.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -21292,14 +21292,14 @@ func (ec *executionContext) marshalNLegalDocumentConnection2tthcᚋgraphᚋmodel
 }
 
 func (ec *executionContext) unmarshalNLegalDocumentDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, v any) (report.Dimension, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := report.Dimension(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNLegalDocumentDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, sel ast.SelectionSet, v report.Dimension) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalars.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "LegalDocumentDimension!")
 	}
@@ -21516,14 +21516,14 @@ func (ec *executionContext) marshalNProcedureEdge2ᚕtthcᚋgraphᚋmodelᚐEdge
 }
 
 func (ec *executionContext) unmarshalNProcedureOrderField2tthcᚋinternalᚋcatalogᚐProcedureOrderField(ctx context.Context, v any) (catalog.ProcedureOrderField, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNProcedureOrderField2tthcᚋinternalᚋcatalogᚐProcedureOrderField[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProcedureOrderField2tthcᚋinternalᚋcatalogᚐProcedureOrderField(ctx context.Context, sel ast.SelectionSet, v catalog.ProcedureOrderField) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNProcedureOrderField2tthcᚋinternalᚋcatalogᚐProcedureOrderField[v])
+	res := scalars.MarshalString(marshalNProcedureOrderField2tthcᚋinternalᚋcatalogᚐProcedureOrderField[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProcedureOrderField!")
 	}
@@ -21546,14 +21546,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalNProcedureStatus2tthcᚋinternalᚋcatalogᚐStatus(ctx context.Context, v any) (catalog.Status, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNProcedureStatus2tthcᚋinternalᚋcatalogᚐStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProcedureStatus2tthcᚋinternalᚋcatalogᚐStatus(ctx context.Context, sel ast.SelectionSet, v catalog.Status) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNProcedureStatus2tthcᚋinternalᚋcatalogᚐStatus[v])
+	res := scalars.MarshalString(marshalNProcedureStatus2tthcᚋinternalᚋcatalogᚐStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProcedureStatus!")
 	}
@@ -21592,14 +21592,14 @@ func (ec *executionContext) marshalNProposal2ᚕtthcᚋinternalᚋproposalᚐPro
 }
 
 func (ec *executionContext) unmarshalNProposalDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, v any) (report.Dimension, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := report.Dimension(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProposalDimension2tthcᚋinternalᚋreportᚐDimension(ctx context.Context, sel ast.SelectionSet, v report.Dimension) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalars.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalDimension!")
 	}
@@ -21677,14 +21677,14 @@ func (ec *executionContext) marshalNProposalEvent2ᚕtthcᚋinternalᚋproposal�
 }
 
 func (ec *executionContext) unmarshalNProposalKind2tthcᚋinternalᚋproposalᚐKind(ctx context.Context, v any) (proposal.Kind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNProposalKind2tthcᚋinternalᚋproposalᚐKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProposalKind2tthcᚋinternalᚋproposalᚐKind(ctx context.Context, sel ast.SelectionSet, v proposal.Kind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNProposalKind2tthcᚋinternalᚋproposalᚐKind[v])
+	res := scalars.MarshalString(marshalNProposalKind2tthcᚋinternalᚋproposalᚐKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalKind!")
 	}
@@ -21749,14 +21749,14 @@ func (ec *executionContext) marshalNProposalKind2ᚕtthcᚋinternalᚋproposal�
 }
 
 func (ec *executionContext) unmarshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField(ctx context.Context, v any) (proposal.OrderField, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField(ctx context.Context, sel ast.SelectionSet, v proposal.OrderField) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField[v])
+	res := scalars.MarshalString(marshalNProposalOrderField2tthcᚋinternalᚋproposalᚐOrderField[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalOrderField!")
 	}
@@ -21801,14 +21801,14 @@ func (ec *executionContext) marshalNProposalStatsBucket2ᚕtthcᚋinternalᚋrep
 }
 
 func (ec *executionContext) unmarshalNProposalStatsOrderField2tthcᚋinternalᚋreportᚐProposalStatsOrderField(ctx context.Context, v any) (report.ProposalStatsOrderField, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := report.ProposalStatsOrderField(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProposalStatsOrderField2tthcᚋinternalᚋreportᚐProposalStatsOrderField(ctx context.Context, sel ast.SelectionSet, v report.ProposalStatsOrderField) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalars.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalStatsOrderField!")
 	}
@@ -21816,14 +21816,14 @@ func (ec *executionContext) marshalNProposalStatsOrderField2tthcᚋinternalᚋre
 }
 
 func (ec *executionContext) unmarshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx context.Context, v any) (proposal.Status, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus(ctx context.Context, sel ast.SelectionSet, v proposal.Status) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus[v])
+	res := scalars.MarshalString(marshalNProposalStatus2tthcᚋinternalᚋproposalᚐStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalStatus!")
 	}
@@ -21859,14 +21859,14 @@ func (ec *executionContext) unmarshalNProposalTransitionInput2tthcᚋgraphᚋmod
 }
 
 func (ec *executionContext) unmarshalNReformMetric2tthcᚋinternalᚋreportᚐMetric(ctx context.Context, v any) (report.Metric, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := report.Metric(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNReformMetric2tthcᚋinternalᚋreportᚐMetric(ctx context.Context, sel ast.SelectionSet, v report.Metric) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalars.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ReformMetric!")
 	}
@@ -21922,14 +21922,14 @@ func (ec *executionContext) marshalNReformUnitProgress2ᚕtthcᚋinternalᚋrepo
 }
 
 func (ec *executionContext) unmarshalNRole2tthcᚋinternalᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNRole2tthcᚋinternalᚋauthᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRole2tthcᚋinternalᚋauthᚐRole(ctx context.Context, sel ast.SelectionSet, v auth.Role) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNRole2tthcᚋinternalᚋauthᚐRole[v])
+	res := scalars.MarshalString(marshalNRole2tthcᚋinternalᚋauthᚐRole[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
@@ -22022,13 +22022,13 @@ func (ec *executionContext) marshalNStatBucket2ᚕtthcᚋinternalᚋcatalogᚐSt
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalars.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := scalars.MarshalString(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
@@ -22065,14 +22065,14 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) unmarshalNTimeUnit2tthcᚋinternalᚋcatalogᚐTimeUnit(ctx context.Context, v any) (catalog.TimeUnit, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNTimeUnit2tthcᚋinternalᚋcatalogᚐTimeUnit[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTimeUnit2tthcᚋinternalᚋcatalogᚐTimeUnit(ctx context.Context, sel ast.SelectionSet, v catalog.TimeUnit) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNTimeUnit2tthcᚋinternalᚋcatalogᚐTimeUnit[v])
+	res := scalars.MarshalString(marshalNTimeUnit2tthcᚋinternalᚋcatalogᚐTimeUnit[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "TimeUnit!")
 	}
@@ -22312,7 +22312,7 @@ func (ec *executionContext) unmarshalOAgencyRole2ᚖtthcᚋinternalᚋcatalogᚐ
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOAgencyRole2ᚖtthcᚋinternalᚋcatalogᚐAgencyRole[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -22323,7 +22323,7 @@ func (ec *executionContext) marshalOAgencyRole2ᚖtthcᚋinternalᚋcatalogᚐAg
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOAgencyRole2ᚖtthcᚋinternalᚋcatalogᚐAgencyRole[*v])
+	res := scalars.MarshalString(marshalOAgencyRole2ᚖtthcᚋinternalᚋcatalogᚐAgencyRole[*v])
 	return res
 }
 
@@ -22343,14 +22343,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalBoolean(v)
+	res := scalars.MarshalBoolean(v)
 	return res
 }
 
@@ -22358,7 +22358,7 @@ func (ec *executionContext) unmarshalOBoolean2ᚖbool(ctx context.Context, v any
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -22368,7 +22368,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalBoolean(*v)
+	res := scalars.MarshalBoolean(*v)
 	return res
 }
 
@@ -22393,7 +22393,7 @@ func (ec *executionContext) unmarshalOChannelKind2ᚖtthcᚋinternalᚋcatalog�
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOChannelKind2ᚖtthcᚋinternalᚋcatalogᚐChannelKind[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -22404,7 +22404,7 @@ func (ec *executionContext) marshalOChannelKind2ᚖtthcᚋinternalᚋcatalogᚐC
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOChannelKind2ᚖtthcᚋinternalᚋcatalogᚐChannelKind[*v])
+	res := scalars.MarshalString(marshalOChannelKind2ᚖtthcᚋinternalᚋcatalogᚐChannelKind[*v])
 	return res
 }
 
@@ -22570,7 +22570,7 @@ func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalID(v)
+	res, err := scalars.UnmarshalID(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -22580,7 +22580,7 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalID(*v)
+	res := scalars.MarshalID(*v)
 	return res
 }
 
@@ -22588,7 +22588,7 @@ func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*i
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalInt(v)
+	res, err := scalars.UnmarshalInt(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -22598,7 +22598,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalInt(*v)
+	res := scalars.MarshalInt(*v)
 	return res
 }
 
@@ -22791,7 +22791,7 @@ func (ec *executionContext) unmarshalOProcedureStatus2ᚖtthcᚋinternalᚋcatal
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOProcedureStatus2ᚖtthcᚋinternalᚋcatalogᚐStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -22802,7 +22802,7 @@ func (ec *executionContext) marshalOProcedureStatus2ᚖtthcᚋinternalᚋcatalog
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOProcedureStatus2ᚖtthcᚋinternalᚋcatalogᚐStatus[*v])
+	res := scalars.MarshalString(marshalOProcedureStatus2ᚖtthcᚋinternalᚋcatalogᚐStatus[*v])
 	return res
 }
 
@@ -22945,7 +22945,7 @@ func (ec *executionContext) unmarshalOProposalStatus2ᚖtthcᚋinternalᚋpropos
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -22956,7 +22956,7 @@ func (ec *executionContext) marshalOProposalStatus2ᚖtthcᚋinternalᚋproposal
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus[*v])
+	res := scalars.MarshalString(marshalOProposalStatus2ᚖtthcᚋinternalᚋproposalᚐStatus[*v])
 	return res
 }
 
@@ -23102,7 +23102,7 @@ func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalars.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -23112,7 +23112,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(*v)
+	res := scalars.MarshalString(*v)
 	return res
 }
 
@@ -23120,7 +23120,7 @@ func (ec *executionContext) unmarshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTi
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -23131,7 +23131,7 @@ func (ec *executionContext) marshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTime
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit[*v])
+	res := scalars.MarshalString(marshalOTimeUnit2ᚖtthcᚋinternalᚋcatalogᚐTimeUnit[*v])
 	return res
 }
 

@@ -20,13 +20,24 @@ func MarshalDecimal(d decimal.Decimal) graphql.Marshaler {
 	})
 }
 
+// maxDecimalDigits bounds the digits of a Decimal on each side of the
+// point: "1e1000000000" is a short text for a number of a billion digits,
+// which printing (to store it) would make.
+const maxDecimalDigits = 30
+
 // UnmarshalDecimal reads a decimal from a string or a JSON number.
 func UnmarshalDecimal(v any) (decimal.Decimal, error) {
 	switch v := v.(type) {
 	case string:
+		if len(v) > 100 {
+			return decimal.Decimal{}, errs.Errorf(errs.Invalid, "Decimal must be a number such as \"12.50\", of at most %d digits before and after the point", maxDecimalDigits)
+		}
 		d, err := decimal.NewFromString(v)
 		if err != nil {
 			return d, errs.Errorf(errs.Invalid, "Decimal must be a number such as \"12.50\", got %q", v)
+		}
+		if whole, frac := int64(d.NumDigits())+int64(d.Exponent()), -int64(d.Exponent()); whole > maxDecimalDigits || frac > maxDecimalDigits {
+			return decimal.Decimal{}, errs.Errorf(errs.Invalid, "Decimal must have at most %d digits before and after the point, got %q", maxDecimalDigits, v)
 		}
 		return d, nil
 	case int:
@@ -55,8 +66,9 @@ func UnmarshalDate(v any) (time.Time, error) {
 		return time.Time{}, errs.Errorf(errs.Invalid, "Date must be a string YYYY-MM-DD")
 	}
 	t, err := time.Parse(dateLayout, s)
-	if err != nil {
-		return time.Time{}, errs.Errorf(errs.Invalid, "Date must be YYYY-MM-DD, got %q", s)
+	if err != nil || t.Year() < 1 {
+		// PostgreSQL has no year 0.
+		return time.Time{}, errs.Errorf(errs.Invalid, "Date must be YYYY-MM-DD from 0001-01-01, got %q", s)
 	}
 	return t, nil
 }

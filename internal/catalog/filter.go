@@ -1,11 +1,14 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"tthc/internal/errs"
 )
 
 // ProcedureFilter narrows a list of procedures. Zero fields do not filter.
@@ -83,11 +86,25 @@ type LegalDocumentFilter struct {
 // SearchTerms splits a search into words: runs of letters and digits, with
 // '.' kept inside codes such as "1.000080". Text typed in decomposed form
 // (NFD sends "ă" as "a" and a combining breve) is composed first, as the
-// catalog's text is; a mark left over belongs to the word it follows.
+// catalog's text is; a mark left over belongs to the word it follows. A
+// run of marks and dots alone is no word: folded, it would be empty.
 func SearchTerms(s string) []string {
-	return strings.FieldsFunc(norm.NFC.String(s), func(r rune) bool {
+	words := strings.FieldsFunc(norm.NFC.String(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) && r != '.'
 	})
+	return slices.DeleteFunc(words, func(w string) bool {
+		return !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	})
+}
+
+// CheckSearch refuses a search that is not blank but has no word to look
+// for, such as "!!!" or a lone combining accent: it is a mistake, not a
+// search for everything. A blank search is no search.
+func CheckSearch(s string) error {
+	if strings.TrimSpace(s) != "" && len(SearchTerms(s)) == 0 {
+		return errs.Errorf(errs.Invalid, "search must contain a letter or a digit")
+	}
+	return nil
 }
 
 // DefaultOrder is relevance when searching, else name.

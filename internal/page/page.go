@@ -6,6 +6,9 @@ package page
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
 
 	"tthc/internal/errs"
 )
@@ -31,20 +34,37 @@ func (c Cursor) Encode() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// Decode parses an opaque cursor made for the ordering order.
+// maxCursorLen bounds the text of a cursor: the longest sort key is a
+// procedure's name, a few hundred characters.
+const maxCursorLen = 8192
+
+// Decode parses an opaque cursor made for the ordering order. Only what
+// Encode writes is read: a cursor has one spelling, and no sort key holds
+// a NUL, which no column of the database can.
 func Decode(s, order string, nkeys int) (*Cursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
 	var c Cursor
-	if err == nil {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	if err == nil && len(s) <= maxCursorLen {
 		err = json.Unmarshal(b, &c)
+	} else if err == nil {
+		err = errors.New("too long")
 	}
-	if err != nil || c.ID <= 0 || len(c.Keys) != nkeys {
-		return nil, errs.Errorf(errs.Invalid, "invalid cursor %q", s)
+	if err != nil || c.ID <= 0 || len(c.Keys) != nkeys || c.Encode() != s ||
+		slices.ContainsFunc(c.Keys, func(k string) bool { return strings.ContainsRune(k, 0) }) {
+		return nil, errs.Errorf(errs.Invalid, "invalid cursor %q", truncate(s))
 	}
 	if c.Order != order {
-		return nil, errs.Errorf(errs.Invalid, "cursor %q was made for another ordering", s)
+		return nil, errs.Errorf(errs.Invalid, "cursor %q was made for another ordering", truncate(s))
 	}
 	return &c, nil
+}
+
+// truncate shortens a cursor to quote in a message.
+func truncate(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "..."
+	}
+	return s
 }
 
 // Args are the Relay connection arguments as a client sent them.

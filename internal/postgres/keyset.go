@@ -99,7 +99,12 @@ func (o ordering) page(args page.Args) (page.Request, error) {
 					c.Keys[i] = t.Format(time.RFC3339Nano)
 				}
 			case numKey:
+				// PostgreSQL writes numeric without an exponent; with one,
+				// "1e1000000" would overflow the cast.
 				_, err = decimal.NewFromString(v)
+				if strings.ContainsAny(v, "eE") {
+					err = errs.Errorf(errs.Invalid, "not a numeric")
+				}
 			}
 			if err != nil || strings.ContainsRune(v, 0) {
 				return req, errs.Errorf(errs.Invalid, "invalid cursor %q", c.Encode())
