@@ -21367,14 +21367,14 @@ func (ec *executionContext) marshalNLegalDocumentType2tthcᚋgraphᚋmodelᚐLeg
 }
 
 func (ec *executionContext) unmarshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue(ctx context.Context, v any) (catalog.LegalNumberIssue, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue(ctx context.Context, sel ast.SelectionSet, v catalog.LegalNumberIssue) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue[v])
+	res := scalars.MarshalString(marshalNLegalNumberIssue2tthcᚋinternalᚋcatalogᚐLegalNumberIssue[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "LegalNumberIssue!")
 	}
