@@ -175,6 +175,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	intVar("MAX_QUERY_FIELDS", &c.Limits.MaxFields)
 	intVar("MAX_QUERY_ALIASES", &c.Limits.MaxAliases)
 	intVar("MAX_QUERY_DIRECTIVES", &c.Limits.MaxDirectives)
+	intVar("MAX_SUBSCRIPTIONS_PER_CONNECTION", &c.Limits.MaxSubscriptionsPerConnection)
+	intVar("MAX_SUBSCRIPTIONS_PER_SUBJECT", &c.Limits.MaxSubscriptionsPerSubject)
 	durVar("READ_HEADER_TIMEOUT", &c.HTTP.ReadHeaderTimeout)
 	durVar("READ_TIMEOUT", &c.HTTP.ReadTimeout)
 	durVar("IDLE_TIMEOUT", &c.HTTP.IdleTimeout)

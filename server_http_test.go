@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tthc/graph"
 )
 
 // slowServer serves h with short timeouts and returns its address.
@@ -175,5 +177,22 @@ func TestHTTPConfig(t *testing.T) {
 	env["READ_TIMEOUT"] = "soon"
 	if _, err := loadConfig(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "READ_TIMEOUT") {
 		t.Errorf("READ_TIMEOUT=soon: %v", err)
+	}
+}
+
+// TestLimitsConfig checks that each limit of a GraphQL client is read
+// from its variable.
+func TestLimitsConfig(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "postgres://x", "MAX_QUERY_TOKENS": "1", "MAX_QUERY_FIELDS": "2",
+		"MAX_QUERY_ALIASES": "3", "MAX_QUERY_DIRECTIVES": "4", "MAX_SUBSCRIPTIONS_PER_CONNECTION": "5",
+		"MAX_SUBSCRIPTIONS_PER_SUBJECT": "6"}
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := graph.Limits{MaxTokens: 1, MaxFields: 2, MaxAliases: 3, MaxDirectives: 4,
+		MaxSubscriptionsPerConnection: 5, MaxSubscriptionsPerSubject: 6, MaxMessageBytes: graph.DefaultLimits.MaxMessageBytes}
+	if cfg.Limits != want {
+		t.Errorf("limits %+v, want %+v", cfg.Limits, want)
 	}
 }

@@ -18,6 +18,7 @@ import (
 // the complexity limit its COMPLEXITY_LIMIT_EXCEEDED.
 const (
 	codeTimeout    = "TIMEOUT"
+	codeCancelled  = "CANCELLED" // seen by nobody: the client is gone
 	codeTooDeep    = "DEPTH_LIMIT_EXCEEDED"
 	codeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen
 	codeTooLarge   = "PAYLOAD_TOO_LARGE"
@@ -52,6 +53,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case isTimeout(err):
 			return &gqlerror.Error{Message: timeoutMessage, Path: gqlErr.Path,
 				Extensions: map[string]any{"code": codeTimeout}}
+		case errors.Is(ctx.Err(), context.Canceled):
+			// The client went away (or completed its subscription):
+			// nobody reads this, and it is no fault of ours. The HTTP
+			// edge notes it once per request.
+			return &gqlerror.Error{Message: "the client cancelled the request", Path: gqlErr.Path,
+				Extensions: map[string]any{"code": codeCancelled}}
 		}
 		logger.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 		return &gqlerror.Error{Message: "internal error", Path: gqlErr.Path, Locations: gqlErr.Locations,

@@ -30,6 +30,9 @@ type Options struct {
 	// Limits bound the documents and subscriptions of clients; zero
 	// fields take DefaultLimits.
 	Limits Limits
+	// Socket gives the operations sent over a WebSocket the turn and the
+	// deadline the HTTP edge gives a request.
+	Socket SocketOptions
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (queries only)
@@ -47,10 +50,12 @@ func NewHandler(r *Resolver, logger *slog.Logger, opts Options) *handler.Server 
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
+		PayloadReadLimit:      &limits.MaxMessageBytes,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			if h := p.Authorization(); h != "" {
 				ctx = Authenticate(ctx, r.Verifier, h)
 			}
+			ctx = context.WithValue(ctx, socketKey{}, &socket{})
 			// A subscription lives for hours: its loaders must not cache.
 			ctx = context.WithValue(ctx, loadersKey{}, NewLoaders(r.Store, dataloadgen.WithoutCache()))
 			return ctx, nil, nil
@@ -75,6 +80,10 @@ func NewHandler(r *Resolver, logger *slog.Logger, opts Options) *handler.Server 
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	}
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	// First, so that an operation over a WebSocket runs all within its
+	// deadline.
+	srv.AroundOperations((&sockets{SocketOptions: opts.Socket, perConnection: limits.MaxSubscriptionsPerConnection,
+		perSubject: limits.MaxSubscriptionsPerSubject, bySubject: map[string]int{}}).around)
 	srv.AroundOperations(answerTimeout)
 	srv.AroundOperations(r.readVersionFirst)
 	srv.SetErrorPresenter(presentError(logger))

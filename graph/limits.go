@@ -34,6 +34,17 @@ type Limits struct {
 	// MaxDirectives bounds the directives of a document, counted the same
 	// way (MAX_QUERY_DIRECTIVES).
 	MaxDirectives int
+
+	// MaxSubscriptionsPerConnection bounds the subscriptions one
+	// WebSocket connection runs at once (MAX_SUBSCRIPTIONS_PER_CONNECTION).
+	MaxSubscriptionsPerConnection int
+	// MaxSubscriptionsPerSubject bounds those of one token subject over
+	// all its connections to this process (MAX_SUBSCRIPTIONS_PER_SUBJECT).
+	MaxSubscriptionsPerSubject int
+	// MaxMessageBytes bounds a message a WebSocket client sends, as
+	// MAX_BODY_BYTES bounds an HTTP body (the HTTP server sets it from
+	// that).
+	MaxMessageBytes int64
 }
 
 // DefaultLimits are the limits of a server that sets none. The largest
@@ -47,22 +58,32 @@ var DefaultLimits = Limits{
 	MaxFields:     500,
 	MaxAliases:    100,
 	MaxDirectives: 50,
+	// A browser tab subscribes a handful of times; an official may keep
+	// a few tabs open.
+	MaxSubscriptionsPerConnection: 20,
+	MaxSubscriptionsPerSubject:    50,
+	MaxMessageBytes:               1 << 20,
 }
 
 // withDefaults returns l with its zero fields set from DefaultLimits.
 func (l Limits) withDefaults() Limits {
-	pick := func(v, def int) int {
-		if v > 0 {
-			return v
-		}
-		return def
-	}
 	return Limits{
-		MaxTokens:     pick(l.MaxTokens, DefaultLimits.MaxTokens),
-		MaxFields:     pick(l.MaxFields, DefaultLimits.MaxFields),
-		MaxAliases:    pick(l.MaxAliases, DefaultLimits.MaxAliases),
-		MaxDirectives: pick(l.MaxDirectives, DefaultLimits.MaxDirectives),
+		MaxTokens:                     pick(l.MaxTokens, DefaultLimits.MaxTokens),
+		MaxFields:                     pick(l.MaxFields, DefaultLimits.MaxFields),
+		MaxAliases:                    pick(l.MaxAliases, DefaultLimits.MaxAliases),
+		MaxDirectives:                 pick(l.MaxDirectives, DefaultLimits.MaxDirectives),
+		MaxSubscriptionsPerConnection: pick(l.MaxSubscriptionsPerConnection, DefaultLimits.MaxSubscriptionsPerConnection),
+		MaxSubscriptionsPerSubject:    pick(l.MaxSubscriptionsPerSubject, DefaultLimits.MaxSubscriptionsPerSubject),
+		MaxMessageBytes:               pick(l.MaxMessageBytes, DefaultLimits.MaxMessageBytes),
 	}
+}
+
+// pick returns v, or def when v is zero or less.
+func pick[T int | int64](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // Limits on the shape of an operation, checked with the document limits.

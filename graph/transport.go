@@ -74,6 +74,17 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		writeRequestError(w, status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs).Errors)
 		return
 	}
+	// A subscription is a stream of events, which GraphQL over HTTP does
+	// not carry: run as one request, it would hold its place among those
+	// in flight until its deadline and answer nothing.
+	if opCtx.Operation.Operation == ast.Subscription {
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		writeRequestError(w, http.StatusMethodNotAllowed, gqlerror.List{{
+			Message:    "subscriptions run over a WebSocket: open this URL (ws:// or wss://) with the graphql-transport-ws protocol",
+			Extensions: map[string]any{"code": "METHOD_NOT_ALLOWED"},
+		}})
+		return
+	}
 	// A GET may be cached, prefetched or repeated: it must change nothing.
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", http.MethodPost)

@@ -6,6 +6,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"time"
 
 	"tthc/internal/errs"
 )
@@ -42,6 +43,10 @@ type Actor struct {
 	// (the "unit" claim), e.g. "40-DL". Codes are stable across databases,
 	// unlike ids, so a token minted for the demo works on any copy of it.
 	UnitCode string
+	// Expires is when the token stops being accepted (its exp, plus the
+	// leeway for clock differences); a WebSocket connection authenticated
+	// with it ends its subscriptions then.
+	Expires time.Time
 }
 
 // Has tells whether the actor holds role r.

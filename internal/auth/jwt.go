@@ -106,7 +106,7 @@ func (v *Verifier) Verify(token string) (Actor, error) {
 	if c.Subject == "" {
 		return Actor{}, errs.Errorf(errs.Unauthenticated, "invalid token: no subject")
 	}
-	a := Actor{Subject: c.Subject, Name: c.Name, UnitCode: c.Unit}
+	a := Actor{Subject: c.Subject, Name: c.Name, UnitCode: c.Unit, Expires: c.ExpiresAt.Add(leeway)}
 	for _, r := range c.Roles {
 		role := Role(r)
 		if !role.Valid() {

@@ -208,16 +208,21 @@ func TestBadInput(t *testing.T) {
 		}
 		checkError(t, get(`{ authorityLevels { `, graphqlResponse), http.StatusBadRequest, "GRAPHQL_PARSE_FAILED")
 		checkError(t, get(``, graphqlResponse), http.StatusBadRequest, "BAD_USER_INPUT")
-		// A mutation, or a subscription, never runs from a GET.
+		// A mutation never runs from a GET; a subscription runs over the
+		// WebSocket only (TestSubscriptionOverHTTP).
 		two := url.QueryEscape(`query A { authorityLevels { code } } mutation B { __typename }`)
 		for _, target := range []string{"/graphql?query=" + url.QueryEscape(`mutation { __typename }`),
-			"/graphql?query=" + url.QueryEscape(`subscription { proposalEvents { to } }`),
 			"/graphql?operationName=B&query=" + two} {
 			res := a.send(t, httptest.NewRequest(http.MethodGet, target, nil))
 			checkError(t, res, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED")
 			if allow := res.Header.Get("Allow"); allow != "POST" {
 				t.Errorf("GET %s: Allow %q", target, allow)
 			}
+		}
+		sub := a.send(t, httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(`subscription { proposalEvents { to } }`), nil))
+		checkError(t, sub, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED")
+		if len(sub.Errors) == 0 || !strings.Contains(sub.Errors[0].Message, "WebSocket") {
+			t.Errorf("GET of a subscription: %s; want a message pointing to the WebSocket", sub.Body)
 		}
 		// The query of the same document still runs from a GET.
 		res = a.send(t, httptest.NewRequest(http.MethodGet, "/graphql?operationName=A&query="+two, nil))

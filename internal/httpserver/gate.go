@@ -1,6 +1,10 @@
 package httpserver
 
-import "context"
+import (
+	"context"
+
+	"tthc/internal/telemetry"
+)
 
 // gate admits a bounded number of GraphQL operations at once; the others
 // wait in arrival order (a channel serves its blocked senders first come,
@@ -32,9 +36,31 @@ func (g gate) enter(ctx context.Context) bool {
 	}
 }
 
+// wait enters g as enter does, and counts in m the operations waiting
+// and those that waited in vain.
+func (g gate) wait(ctx context.Context, m *telemetry.Metrics) bool {
+	m.GateWaiting.Inc()
+	admitted := g.enter(ctx)
+	m.GateWaiting.Dec()
+	if !admitted {
+		m.GateRefused.Inc()
+	}
+	return admitted
+}
+
 // leave frees the place taken by enter.
 func (g gate) leave() {
 	if g != nil {
 		<-g
 	}
 }
+
+// admission is g as the GraphQL layer takes its turn in it, for the
+// operations sent over a WebSocket.
+type admission struct {
+	g gate
+	m *telemetry.Metrics
+}
+
+func (a admission) Wait(ctx context.Context) bool { return a.g.wait(ctx, a.m) }
+func (a admission) Leave()                        { a.g.leave() }

@@ -4,6 +4,7 @@ package httpserver
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -88,11 +89,15 @@ func NewServer(cfg Config) http.Handler {
 		cfg.Metrics = telemetry.NewMetrics()
 	}
 	registerMetrics(cfg)
-	gql := graph.NewHandler(resolver, cfg.Logger, graph.Options{Introspection: !cfg.DisableIntrospection, Documents: cfg.TrustedDocuments, Limits: cfg.Limits})
+	limits := cfg.Limits
+	limits.MaxMessageBytes = cfg.MaxBodyBytes
+	admit := newGate(cfg.MaxInFlight)
+	gql := graph.NewHandler(resolver, cfg.Logger, graph.Options{Introspection: !cfg.DisableIntrospection, Documents: cfg.TrustedDocuments, Limits: limits,
+		Socket: graph.SocketOptions{Admission: admission{admit, cfg.Metrics}, RequestTimeout: cfg.RequestTimeout}})
 	// Last, so they see the cost the complexity limit computed.
 	gql.Use(graph.RateLimit{Anonymous: limiter(cfg.RateLimitAnonymous), Authenticated: limiter(cfg.RateLimitAuthenticated), Metrics: cfg.Metrics})
 	gql.Use(graph.Observer{Metrics: cfg.Metrics, Logger: cfg.Logger})
-	mux.Handle("/graphql", graphqlMiddleware(cfg, gql))
+	mux.Handle("/graphql", graphqlMiddleware(cfg, admit, gql))
 	if !cfg.MetricsElsewhere {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}
@@ -113,8 +118,8 @@ func NewServer(cfg Config) http.Handler {
 
 // graphqlMiddleware wraps the GraphQL endpoint in the limits every
 // operation runs under.
-func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
-	run := runOperation(cfg, next)
+func graphqlMiddleware(cfg Config, admit gate, next http.Handler) http.Handler {
+	run := runOperation(cfg, admit, next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Nothing may be stored until the cache says otherwise: the
 		// refusals below (405, 413, 415, an unknown documentId) neither.
@@ -136,24 +141,20 @@ func graphqlMiddleware(cfg Config, next http.Handler) http.Handler {
 
 // runOperation runs a GraphQL request under the limits every operation
 // runs under.
-func runOperation(cfg Config, next http.Handler) http.Handler {
-	admit := newGate(cfg.MaxInFlight)
+func runOperation(cfg Config, admit gate, next http.Handler) http.Handler {
 	cfg.Metrics.GaugeFunc("tthc_inflight_running", "GraphQL operations running under MAX_IN_FLIGHT.",
 		func() float64 { return float64(len(admit)) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		// A WebSocket carries subscriptions for hours: no request
-		// deadline (each statement still has statement_timeout).
+		// deadline; its queries and mutations take the gate and the
+		// deadline one by one (graph.SocketOptions).
 		if r.Header.Get("Upgrade") == "" {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, cfg.RequestTimeout)
 			defer cancel()
-			cfg.Metrics.GateWaiting.Inc()
-			admitted := admit.enter(ctx)
-			cfg.Metrics.GateWaiting.Dec()
-			if !admitted {
-				cfg.Metrics.GateRefused.Inc()
-				writeError(w, http.StatusServiceUnavailable, "TIMEOUT", "the server is busy: the request waited its whole deadline for its turn")
+			if !admit.wait(ctx, cfg.Metrics) {
+				writeError(w, http.StatusServiceUnavailable, "TIMEOUT", graph.BusyMessage)
 				return
 			}
 			defer admit.leave()
@@ -161,6 +162,9 @@ func runOperation(cfg Config, next http.Handler) http.Handler {
 		ctx = graph.Authenticate(ctx, verifier(cfg), r.Header.Get("Authorization"))
 		ctx = graph.WithLoaders(ctx, cfg.DB)
 		next.ServeHTTP(w, r.WithContext(ctx))
+		if errors.Is(r.Context().Err(), context.Canceled) {
+			cfg.Logger.DebugContext(ctx, "the client went away before its answer")
+		}
 	})
 }
 
