@@ -124,7 +124,7 @@ func BenchmarkValidateAtTheLimit(b *testing.B) {
 		"copies of an object":            "{" + strings.Repeat("sectors { id } ", n/2) + "}",
 		"copies in inline fragments":     "{" + strings.Repeat("... on Query { __typename } ", n/2) + "}",
 		"fragments side by side":         "{" + spreads(n/2) + "}" + fragments(n/2),
-		"copies in two fragments":        "{ ...A ...B } fragment A on Query {" + strings.Repeat(" __typename", n/2) + "} fragment B on Query {" + strings.Repeat(" __typename", n/2) + "}",
+		"copies in two fragments":        "{ ...A ...B } fragment A on Query {" + strings.Repeat(" __typename", n/2-1) + "} fragment B on Query {" + strings.Repeat(" __typename", n/2-1) + "}",
 		"copies of a nested object":      "{ sectors {" + strings.Repeat(" ministry { id }", n/2-1) + " } }",
 		"GraphiQL introspection (usual)": mustRead(b, "testdata/introspection.graphql"),
 	} {
