@@ -111,6 +111,23 @@ func (l *Loaders) listedProposals(ps []proposal.Proposal) {
 	l.proposalUnitGroups.add(units)
 }
 
+// primeParts hands the parts read with procedure p (parts) to the
+// loaders, where its field resolvers find them without a statement.
+func (l *Loaders) primeParts(p catalog.ProcedureDetail, parts catalog.Parts) {
+	if parts.Channels {
+		l.Channels.Prime(p.ID, p.Channels)
+	}
+	if parts.Documents {
+		l.Documents.Prime(p.ID, p.Documents)
+	}
+	if parts.Agencies {
+		l.Agencies.Prime(p.ID, p.Agencies)
+	}
+	if parts.LegalDocuments {
+		l.LegalDocs.Prime(p.ID, p.LegalDocuments)
+	}
+}
+
 // unitRef loads the unit that u points to (its parent, its successor),
 // with those of the units listed with it; nil when id is.
 func (r *Resolver) unitRef(ctx context.Context, u *catalog.Unit, id *int64) (*catalog.Unit, error) {

@@ -177,14 +177,16 @@ func (r *queryResolver) Procedures(ctx context.Context, filter *model.ProcedureF
 
 // Procedure is the resolver for the procedure field.
 func (r *queryResolver) Procedure(ctx context.Context, code string) (*catalog.Procedure, error) {
-	p, err := r.Store.ProcedureByCode(ctx, code, selectedTexts(ctx))
+	parts := selectedParts(ctx)
+	p, err := r.Store.ProcedureDetailByCode(ctx, code, selectedTexts(ctx), parts)
 	if errs.Code(err) == errs.NotFound {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &p, nil
+	loadersFrom(ctx).primeParts(p, parts)
+	return &p.Procedure, nil
 }
 
 // AuthorityLevels is the resolver for the authorityLevels field.

@@ -54,6 +54,30 @@ func selectedTexts(ctx context.Context) catalog.TextFields {
 	return textsOf(graphql.GetOperationContext(ctx), fc.Field.Selections)
 }
 
+// selectedParts returns the parts of a procedure that the selection of
+// the procedure field being resolved shows, for the store to read with
+// it (catalog.Parts).
+func selectedParts(ctx context.Context) catalog.Parts {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return catalog.Parts{}
+	}
+	var p catalog.Parts
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"Procedure", "Node"}) {
+		switch f.Name {
+		case "channels":
+			p.Channels = true
+		case "documents":
+			p.Documents = true
+		case "agencies":
+			p.Agencies = true
+		case "legalDocuments":
+			p.LegalDocuments = true
+		}
+	}
+	return p
+}
+
 // textsOf returns the long texts that a selection on a procedure shows.
 func textsOf(oc *graphql.OperationContext, sel ast.SelectionSet) catalog.TextFields {
 	var t catalog.TextFields

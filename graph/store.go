@@ -21,7 +21,7 @@ type Store interface {
 type CatalogStore interface {
 	ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error)
 	CountProcedures(ctx context.Context, f catalog.ProcedureFilter) (int, error)
-	ProcedureByCode(ctx context.Context, code string, texts catalog.TextFields) (catalog.Procedure, error)
+	ProcedureDetailByCode(ctx context.Context, code string, texts catalog.TextFields, parts catalog.Parts) (catalog.ProcedureDetail, error)
 	ProceduresByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
 	ProcedureSummariesByIDs(ctx context.Context, ids []int64) ([]catalog.Procedure, error)
 	ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error)

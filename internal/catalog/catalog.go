@@ -99,6 +99,24 @@ type TextFields struct {
 // AllTexts brings every long text.
 var AllTexts = TextFields{Steps: true, Requirements: true, Result: true, RawText: true}
 
+// Parts names the lists of a procedure that a read of one procedure
+// brings with it, in the same statement; the others are left to the
+// batch loaders. A page that shows one procedure in depth then costs one
+// statement, and one that shows none of them nothing more.
+type Parts struct {
+	Channels, Documents, Agencies, LegalDocuments bool
+}
+
+// ProcedureDetail is a procedure with the parts a read brought (Parts);
+// a part not asked for is nil.
+type ProcedureDetail struct {
+	Procedure
+	Channels       []Channel
+	Documents      []Document
+	Agencies       []ProcedureAgency
+	LegalDocuments []LegalDocument
+}
+
 // ProcessingTime is a duration as the portal states it: a number and a unit.
 type ProcessingTime struct {
 	Value decimal.Decimal

@@ -36,20 +36,39 @@ func groupBy[R, T any](rows []R, n int, key func(R) int64, conv func(R) T) map[i
 	return out
 }
 
+// channelRow is a channel as read from procedure_channels, by a
+// statement (db) or as JSON aggregated in one (json, procedureParts).
+type channelRow struct {
+	ProcedureID int64            `db:"procedure_id"`
+	Kind        string           `db:"kind" json:"kind"`
+	TimeValue   *decimal.Decimal `db:"time_value" json:"time_value"`
+	TimeUnit    *string          `db:"time_unit" json:"time_unit"`
+	TimeText    string           `db:"time_text" json:"time_text"`
+	FeeText     string           `db:"fee_text" json:"fee_text"`
+	FeeAmount   *decimal.Decimal `db:"fee_amount" json:"fee_amount"`
+	FeeCurrency *string          `db:"fee_currency" json:"fee_currency"`
+	Description string           `db:"description" json:"description"`
+}
+
+func (r channelRow) channel() catalog.Channel {
+	c := catalog.Channel{
+		Kind:        catalog.ChannelKind(r.Kind),
+		TimeText:    r.TimeText,
+		Fee:         catalog.Fee{Text: r.FeeText, Amount: r.FeeAmount},
+		Description: r.Description,
+	}
+	if r.TimeValue != nil && r.TimeUnit != nil {
+		c.ProcessingTime = &catalog.ProcessingTime{Value: *r.TimeValue, Unit: catalog.TimeUnit(*r.TimeUnit)}
+	}
+	if r.FeeCurrency != nil {
+		c.Fee.Currency = *r.FeeCurrency
+	}
+	return c
+}
+
 // ChannelsByProcedure returns the channels of each procedure, in the
 // portal's order.
 func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Channel, error) {
-	type channelRow struct {
-		ProcedureID int64            `db:"procedure_id"`
-		Kind        string           `db:"kind"`
-		TimeValue   *decimal.Decimal `db:"time_value"`
-		TimeUnit    *string          `db:"time_unit"`
-		TimeText    string           `db:"time_text"`
-		FeeText     string           `db:"fee_text"`
-		FeeAmount   *decimal.Decimal `db:"fee_amount"`
-		FeeCurrency *string          `db:"fee_currency"`
-		Description string           `db:"description"`
-	}
 	var rows []channelRow
 	if err := sel(ctx, d.db, &rows, `
 		SELECT procedure_id, kind, time_value, time_unit, time_text, fee_text, fee_amount, fee_currency, description
@@ -57,34 +76,25 @@ func (d *DB) ChannelsByProcedure(ctx context.Context, ids []int64) (map[int64][]
 		ORDER BY procedure_id, position`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("procedures: channels: %w", err)
 	}
-	return groupBy(rows, len(ids), func(r channelRow) int64 { return r.ProcedureID }, func(r channelRow) catalog.Channel {
-		c := catalog.Channel{
-			Kind:        catalog.ChannelKind(r.Kind),
-			TimeText:    r.TimeText,
-			Fee:         catalog.Fee{Text: r.FeeText, Amount: r.FeeAmount},
-			Description: r.Description,
-		}
-		if r.TimeValue != nil && r.TimeUnit != nil {
-			c.ProcessingTime = &catalog.ProcessingTime{Value: *r.TimeValue, Unit: catalog.TimeUnit(*r.TimeUnit)}
-		}
-		if r.FeeCurrency != nil {
-			c.Fee.Currency = *r.FeeCurrency
-		}
-		return c
-	}), nil
+	return groupBy(rows, len(ids), func(r channelRow) int64 { return r.ProcedureID }, channelRow.channel), nil
+}
+
+type documentRow struct {
+	ProcedureID int64  `db:"procedure_id"`
+	Group       string `db:"group_name" json:"group_name"`
+	Name        string `db:"name" json:"name"`
+	Form        string `db:"form" json:"form"`
+	Originals   *int   `db:"originals" json:"originals"`
+	Copies      *int   `db:"copies" json:"copies"`
+	Quantity    string `db:"quantity" json:"quantity"`
+}
+
+func (r documentRow) document() catalog.Document {
+	return catalog.Document{Group: r.Group, Name: r.Name, Form: r.Form, Originals: r.Originals, Copies: r.Copies, Quantity: r.Quantity}
 }
 
 // DocumentsByProcedure returns the dossier documents of each procedure.
 func (d *DB) DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.Document, error) {
-	type documentRow struct {
-		ProcedureID int64  `db:"procedure_id"`
-		Group       string `db:"group_name"`
-		Name        string `db:"name"`
-		Form        string `db:"form"`
-		Originals   *int   `db:"originals"`
-		Copies      *int   `db:"copies"`
-		Quantity    string `db:"quantity"`
-	}
 	var rows []documentRow
 	if err := sel(ctx, d.db, &rows, `
 		SELECT procedure_id, group_name, name, form, originals, copies, quantity
@@ -92,20 +102,23 @@ func (d *DB) DocumentsByProcedure(ctx context.Context, ids []int64) (map[int64][
 		ORDER BY procedure_id, position`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("procedures: documents: %w", err)
 	}
-	return groupBy(rows, len(ids), func(r documentRow) int64 { return r.ProcedureID }, func(r documentRow) catalog.Document {
-		return catalog.Document{Group: r.Group, Name: r.Name, Form: r.Form, Originals: r.Originals, Copies: r.Copies, Quantity: r.Quantity}
-	}), nil
+	return groupBy(rows, len(ids), func(r documentRow) int64 { return r.ProcedureID }, documentRow.document), nil
+}
+
+type agencyRow struct {
+	ProcedureID int64  `db:"procedure_id"`
+	Role        string `db:"role" json:"role"`
+	ID          int64  `db:"id" json:"id"`
+	Name        string `db:"name" json:"name"`
+	UnitID      *int64 `db:"unit_id" json:"unit_id"`
+}
+
+func (r agencyRow) agency() catalog.ProcedureAgency {
+	return catalog.ProcedureAgency{Role: catalog.AgencyRole(r.Role), Agency: catalog.Agency{ID: r.ID, Name: r.Name, UnitID: r.UnitID}}
 }
 
 // AgenciesByProcedure returns the agencies of each procedure with their roles.
 func (d *DB) AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]catalog.ProcedureAgency, error) {
-	type agencyRow struct {
-		ProcedureID int64  `db:"procedure_id"`
-		Role        string `db:"role"`
-		ID          int64  `db:"id"`
-		Name        string `db:"name"`
-		UnitID      *int64 `db:"unit_id"`
-	}
 	var rows []agencyRow
 	if err := sel(ctx, d.db, &rows, `
 		SELECT pa.procedure_id, pa.role, a.id, a.name, a.unit_id
@@ -114,23 +127,21 @@ func (d *DB) AgenciesByProcedure(ctx context.Context, ids []int64) (map[int64][]
 		ORDER BY pa.procedure_id, pa.role, pa.position`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("procedures: agencies: %w", err)
 	}
-	return groupBy(rows, len(ids), func(r agencyRow) int64 { return r.ProcedureID }, func(r agencyRow) catalog.ProcedureAgency {
-		return catalog.ProcedureAgency{Role: catalog.AgencyRole(r.Role), Agency: catalog.Agency{ID: r.ID, Name: r.Name, UnitID: r.UnitID}}
-	}), nil
+	return groupBy(rows, len(ids), func(r agencyRow) int64 { return r.ProcedureID }, agencyRow.agency), nil
 }
 
 type legalDocumentRow struct {
-	ID            int64          `db:"id"`
-	Number        string         `db:"number"`
-	Title         string         `db:"title"`
-	Type          *string        `db:"doc_type"`
-	Issuer        string         `db:"issuer"`
-	IssuedOn      *time.Time     `db:"issued_on"`
-	EffectiveOn   *time.Time     `db:"effective_on"`
-	ExpiresOn     *time.Time     `db:"expires_on"`
-	Validity      *string        `db:"validity"`
-	ReviewOutcome *string        `db:"review_outcome"`
-	NumberIssues  pq.StringArray `db:"number_issues"`
+	ID            int64          `db:"id" json:"id"`
+	Number        string         `db:"number" json:"number"`
+	Title         string         `db:"title" json:"title"`
+	Type          *string        `db:"doc_type" json:"doc_type"`
+	Issuer        string         `db:"issuer" json:"issuer"`
+	IssuedOn      *time.Time     `db:"issued_on" json:"issued_on"`
+	EffectiveOn   *time.Time     `db:"effective_on" json:"effective_on"`
+	ExpiresOn     *time.Time     `db:"expires_on" json:"expires_on"`
+	Validity      *string        `db:"validity" json:"validity"`
+	ReviewOutcome *string        `db:"review_outcome" json:"review_outcome"`
+	NumberIssues  pq.StringArray `db:"number_issues" json:"number_issues"`
 }
 
 const legalDocumentColumns = `l.id, l.number, l.title, l.doc_type, l.issuer, l.issued_on, l.effective_on, l.expires_on, l.validity, l.review_outcome, l.number_issues`

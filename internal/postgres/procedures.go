@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -232,15 +230,8 @@ func (d *DB) CountProcedures(ctx context.Context, f catalog.ProcedureFilter) (in
 // ProcedureByCode returns the procedure with the national code, with the
 // long texts named by texts (the others empty), or a NotFound error.
 func (d *DB) ProcedureByCode(ctx context.Context, code string, texts catalog.TextFields) (catalog.Procedure, error) {
-	var r procedureRow
-	err := get(ctx, d.db, &r, `SELECT `+procedureColumnsFor(texts)+`, NULL AS cursor_keys FROM procedures p WHERE p.code = $1`, code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return catalog.Procedure{}, errs.Errorf(errs.NotFound, "no procedure with code %q", code)
-	}
-	if err != nil {
-		return catalog.Procedure{}, fmt.Errorf("procedures: by code %q: %w", code, err)
-	}
-	return r.procedure(), nil
+	p, err := d.ProcedureDetailByCode(ctx, code, texts, catalog.Parts{})
+	return p.Procedure, err
 }
 
 // procedureColumnsFor returns procedureColumns with the long texts that
