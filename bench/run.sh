@@ -187,7 +187,9 @@ BENCH_ADMIN_TOKEN=$("$out/tthc" token --sub bench-admin --name "Bench admin" --r
 export BENCH_ADMIN_TOKEN
 
 say "starting PostGraphile on 127.0.0.1:$pgl_port"
-GRAPHILE_ENV=production DATABASE_URL=$DB_URL PORT=$pgl_port POOL_SIZE=$pool \
+# As its users run it in production: GRAPHILE_ENV for PostGraphile's own
+# checks, NODE_ENV for graphql-js's development checks.
+NODE_ENV=production GRAPHILE_ENV=production DATABASE_URL=$DB_URL PORT=$pgl_port POOL_SIZE=$pool \
 	"$node" "$pgl_dir/server.mjs" >"$out/postgraphile.log" 2>&1 &
 pgl_pid=$!
 pids+=("$pgl_pid")
