@@ -66,31 +66,6 @@ func (r *authorityLevelResolver) Code(ctx context.Context, obj *catalog.Authorit
 	return string(obj.Code), nil
 }
 
-// ProcessingTimeText is the resolver for the processingTimeText field.
-func (r *channelResolver) ProcessingTimeText(ctx context.Context, obj *catalog.Channel) (string, error) {
-	return obj.TimeText, nil
-}
-
-// Group is the resolver for the group field.
-func (r *dossierDocumentResolver) Group(ctx context.Context, obj *catalog.Document) (*string, error) {
-	return optStr(obj.Group), nil
-}
-
-// Form is the resolver for the form field.
-func (r *dossierDocumentResolver) Form(ctx context.Context, obj *catalog.Document) (*string, error) {
-	return optStr(obj.Form), nil
-}
-
-// QuantityText is the resolver for the quantityText field.
-func (r *dossierDocumentResolver) QuantityText(ctx context.Context, obj *catalog.Document) (string, error) {
-	return obj.Quantity, nil
-}
-
-// Currency is the resolver for the currency field.
-func (r *feeResolver) Currency(ctx context.Context, obj *catalog.Fee) (*string, error) {
-	return optStr(obj.Currency), nil
-}
-
 // ID is the resolver for the id field.
 func (r *legalDocumentResolver) ID(ctx context.Context, obj *catalog.LegalDocument) (string, error) {
 	return globalIntID(typeLegalDocument, obj.ID), nil
@@ -127,11 +102,6 @@ func (r *procedureResolver) Levels(ctx context.Context, obj *catalog.Procedure) 
 	return r.procedureLevels(ctx, obj)
 }
 
-// Sector is the resolver for the sector field.
-func (r *procedureResolver) Sector(ctx context.Context, obj *catalog.Procedure) (*catalog.Sector, error) {
-	return obj.Sector, nil
-}
-
 // Agencies is the resolver for the agencies field.
 func (r *procedureResolver) Agencies(ctx context.Context, obj *catalog.Procedure, role *catalog.AgencyRole) ([]catalog.ProcedureAgency, error) {
 	all, err := loadPart(ctx, loadersFrom(ctx).Agencies, r.Store.AgenciesByProcedure, obj.ID)
@@ -148,13 +118,15 @@ func (r *procedureResolver) Agencies(ctx context.Context, obj *catalog.Procedure
 }
 
 // Channels is the resolver for the channels field.
-func (r *procedureResolver) Channels(ctx context.Context, obj *catalog.Procedure) ([]catalog.Channel, error) {
-	return loadPart(ctx, loadersFrom(ctx).Channels, r.Store.ChannelsByProcedure, obj.ID)
+func (r *procedureResolver) Channels(ctx context.Context, obj *catalog.Procedure) ([]model.Channel, error) {
+	channels, err := loadPart(ctx, loadersFrom(ctx).Channels, r.Store.ChannelsByProcedure, obj.ID)
+	return model.Channels(channels), err
 }
 
 // Documents is the resolver for the documents field.
-func (r *procedureResolver) Documents(ctx context.Context, obj *catalog.Procedure) ([]catalog.Document, error) {
-	return loadPart(ctx, loadersFrom(ctx).Documents, r.Store.DocumentsByProcedure, obj.ID)
+func (r *procedureResolver) Documents(ctx context.Context, obj *catalog.Procedure) ([]model.DossierDocument, error) {
+	documents, err := loadPart(ctx, loadersFrom(ctx).Documents, r.Store.DocumentsByProcedure, obj.ID)
+	return model.DossierDocuments(documents), err
 }
 
 // LegalDocuments is the resolver for the legalDocuments field.
@@ -315,17 +287,6 @@ func (r *Resolver) AuthorityLevel() generated.AuthorityLevelResolver {
 	return &authorityLevelResolver{r}
 }
 
-// Channel returns generated.ChannelResolver implementation.
-func (r *Resolver) Channel() generated.ChannelResolver { return &channelResolver{r} }
-
-// DossierDocument returns generated.DossierDocumentResolver implementation.
-func (r *Resolver) DossierDocument() generated.DossierDocumentResolver {
-	return &dossierDocumentResolver{r}
-}
-
-// Fee returns generated.FeeResolver implementation.
-func (r *Resolver) Fee() generated.FeeResolver { return &feeResolver{r} }
-
 // LegalDocument returns generated.LegalDocumentResolver implementation.
 func (r *Resolver) LegalDocument() generated.LegalDocumentResolver { return &legalDocumentResolver{r} }
 
@@ -342,9 +303,6 @@ type (
 	administrativeUnitResolver struct{ *Resolver }
 	agencyResolver             struct{ *Resolver }
 	authorityLevelResolver     struct{ *Resolver }
-	channelResolver            struct{ *Resolver }
-	dossierDocumentResolver    struct{ *Resolver }
-	feeResolver                struct{ *Resolver }
 	legalDocumentResolver      struct{ *Resolver }
 	procedureResolver          struct{ *Resolver }
 	sectorResolver             struct{ *Resolver }

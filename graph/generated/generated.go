@@ -38,9 +38,6 @@ type ResolverRoot interface {
 	AdministrativeUnit() AdministrativeUnitResolver
 	Agency() AgencyResolver
 	AuthorityLevel() AuthorityLevelResolver
-	Channel() ChannelResolver
-	DossierDocument() DossierDocumentResolver
-	Fee() FeeResolver
 	GroupKey() GroupKeyResolver
 	LegalAmendment() LegalAmendmentResolver
 	LegalDocument() LegalDocumentResolver
@@ -509,19 +506,6 @@ type AuthorityLevelResolver interface {
 	ID(ctx context.Context, obj *catalog.AuthorityLevel) (string, error)
 	Code(ctx context.Context, obj *catalog.AuthorityLevel) (string, error)
 }
-type ChannelResolver interface {
-	ProcessingTimeText(ctx context.Context, obj *catalog.Channel) (string, error)
-}
-type DossierDocumentResolver interface {
-	Group(ctx context.Context, obj *catalog.Document) (*string, error)
-
-	Form(ctx context.Context, obj *catalog.Document) (*string, error)
-
-	QuantityText(ctx context.Context, obj *catalog.Document) (string, error)
-}
-type FeeResolver interface {
-	Currency(ctx context.Context, obj *catalog.Fee) (*string, error)
-}
 type GroupKeyResolver interface {
 	Dimension(ctx context.Context, obj *report.GroupKey) (string, error)
 
@@ -562,12 +546,11 @@ type ProcedureResolver interface {
 	ID(ctx context.Context, obj *catalog.Procedure) (string, error)
 
 	Levels(ctx context.Context, obj *catalog.Procedure) ([]catalog.AuthorityLevel, error)
-	Sector(ctx context.Context, obj *catalog.Procedure) (*catalog.Sector, error)
 
 	Agencies(ctx context.Context, obj *catalog.Procedure, role *catalog.AgencyRole) ([]catalog.ProcedureAgency, error)
-	Channels(ctx context.Context, obj *catalog.Procedure) ([]catalog.Channel, error)
+	Channels(ctx context.Context, obj *catalog.Procedure) ([]model.Channel, error)
 
-	Documents(ctx context.Context, obj *catalog.Procedure) ([]catalog.Document, error)
+	Documents(ctx context.Context, obj *catalog.Procedure) ([]model.DossierDocument, error)
 
 	LegalDocuments(ctx context.Context, obj *catalog.Procedure) ([]catalog.LegalDocument, error)
 
@@ -6450,7 +6433,7 @@ func (ec *executionContext) fieldContext_AuthorityLevel_validTo(_ context.Contex
 	return graphql.NewScalarFieldContext("AuthorityLevel", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Channel_kind(ctx context.Context, field graphql.CollectedField, obj *catalog.Channel) (ret graphql.Marshaler) {
+func (ec *executionContext) _Channel_kind(ctx context.Context, field graphql.CollectedField, obj *model.Channel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6473,7 +6456,7 @@ func (ec *executionContext) fieldContext_Channel_kind(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "ChannelKind")
 }
 
-func (ec *executionContext) _Channel_processingTime(ctx context.Context, field graphql.CollectedField, obj *catalog.Channel) (ret graphql.Marshaler) {
+func (ec *executionContext) _Channel_processingTime(ctx context.Context, field graphql.CollectedField, obj *model.Channel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6505,7 +6488,7 @@ func (ec *executionContext) fieldContext_Channel_processingTime(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Channel_processingTimeText(ctx context.Context, field graphql.CollectedField, obj *catalog.Channel) (ret graphql.Marshaler) {
+func (ec *executionContext) _Channel_processingTimeText(ctx context.Context, field graphql.CollectedField, obj *model.Channel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6514,7 +6497,7 @@ func (ec *executionContext) _Channel_processingTimeText(ctx context.Context, fie
 			return ec.fieldContext_Channel_processingTimeText(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Channel().ProcessingTimeText(ctx, obj)
+			return obj.ProcessingTimeText(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6525,10 +6508,10 @@ func (ec *executionContext) _Channel_processingTimeText(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Channel_processingTimeText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Channel", field, true, false, "String")
 }
 
-func (ec *executionContext) _Channel_fee(ctx context.Context, field graphql.CollectedField, obj *catalog.Channel) (ret graphql.Marshaler) {
+func (ec *executionContext) _Channel_fee(ctx context.Context, field graphql.CollectedField, obj *model.Channel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6537,11 +6520,11 @@ func (ec *executionContext) _Channel_fee(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Channel_fee(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Fee, nil
+			return obj.Fee(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v catalog.Fee) graphql.Marshaler {
-			return ec.marshalNFee2tthcᚋinternalᚋcatalogᚐFee(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Fee) graphql.Marshaler {
+			return ec.marshalNFee2tthcᚋgraphᚋmodelᚐFee(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6551,7 +6534,7 @@ func (ec *executionContext) fieldContext_Channel_fee(_ context.Context, field gr
 	fc = &graphql.FieldContext{
 		Object:     "Channel",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Fee(ctx, field)
@@ -6560,7 +6543,7 @@ func (ec *executionContext) fieldContext_Channel_fee(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _Channel_description(ctx context.Context, field graphql.CollectedField, obj *catalog.Channel) (ret graphql.Marshaler) {
+func (ec *executionContext) _Channel_description(ctx context.Context, field graphql.CollectedField, obj *model.Channel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7148,7 +7131,7 @@ func (ec *executionContext) fieldContext_DossierBucket_onlineRate(_ context.Cont
 	return graphql.NewScalarFieldContext("DossierBucket", field, true, false, "Decimal")
 }
 
-func (ec *executionContext) _DossierDocument_group(ctx context.Context, field graphql.CollectedField, obj *catalog.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _DossierDocument_group(ctx context.Context, field graphql.CollectedField, obj *model.DossierDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7157,7 +7140,7 @@ func (ec *executionContext) _DossierDocument_group(ctx context.Context, field gr
 			return ec.fieldContext_DossierDocument_group(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.DossierDocument().Group(ctx, obj)
+			return obj.Group(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7168,10 +7151,10 @@ func (ec *executionContext) _DossierDocument_group(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_DossierDocument_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DossierDocument", field, true, true, "String")
+	return graphql.NewScalarFieldContext("DossierDocument", field, true, false, "String")
 }
 
-func (ec *executionContext) _DossierDocument_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _DossierDocument_name(ctx context.Context, field graphql.CollectedField, obj *model.DossierDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7194,7 +7177,7 @@ func (ec *executionContext) fieldContext_DossierDocument_name(_ context.Context,
 	return graphql.NewScalarFieldContext("DossierDocument", field, false, false, "String")
 }
 
-func (ec *executionContext) _DossierDocument_form(ctx context.Context, field graphql.CollectedField, obj *catalog.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _DossierDocument_form(ctx context.Context, field graphql.CollectedField, obj *model.DossierDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7203,7 +7186,7 @@ func (ec *executionContext) _DossierDocument_form(ctx context.Context, field gra
 			return ec.fieldContext_DossierDocument_form(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.DossierDocument().Form(ctx, obj)
+			return obj.Form(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7214,10 +7197,10 @@ func (ec *executionContext) _DossierDocument_form(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_DossierDocument_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DossierDocument", field, true, true, "String")
+	return graphql.NewScalarFieldContext("DossierDocument", field, true, false, "String")
 }
 
-func (ec *executionContext) _DossierDocument_originals(ctx context.Context, field graphql.CollectedField, obj *catalog.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _DossierDocument_originals(ctx context.Context, field graphql.CollectedField, obj *model.DossierDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7240,7 +7223,7 @@ func (ec *executionContext) fieldContext_DossierDocument_originals(_ context.Con
 	return graphql.NewScalarFieldContext("DossierDocument", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DossierDocument_copies(ctx context.Context, field graphql.CollectedField, obj *catalog.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _DossierDocument_copies(ctx context.Context, field graphql.CollectedField, obj *model.DossierDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7263,7 +7246,7 @@ func (ec *executionContext) fieldContext_DossierDocument_copies(_ context.Contex
 	return graphql.NewScalarFieldContext("DossierDocument", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DossierDocument_quantityText(ctx context.Context, field graphql.CollectedField, obj *catalog.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _DossierDocument_quantityText(ctx context.Context, field graphql.CollectedField, obj *model.DossierDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7272,7 +7255,7 @@ func (ec *executionContext) _DossierDocument_quantityText(ctx context.Context, f
 			return ec.fieldContext_DossierDocument_quantityText(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.DossierDocument().QuantityText(ctx, obj)
+			return obj.QuantityText(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7283,10 +7266,10 @@ func (ec *executionContext) _DossierDocument_quantityText(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_DossierDocument_quantityText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DossierDocument", field, true, true, "String")
+	return graphql.NewScalarFieldContext("DossierDocument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Fee_text(ctx context.Context, field graphql.CollectedField, obj *catalog.Fee) (ret graphql.Marshaler) {
+func (ec *executionContext) _Fee_text(ctx context.Context, field graphql.CollectedField, obj *model.Fee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7309,7 +7292,7 @@ func (ec *executionContext) fieldContext_Fee_text(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Fee", field, false, false, "String")
 }
 
-func (ec *executionContext) _Fee_amount(ctx context.Context, field graphql.CollectedField, obj *catalog.Fee) (ret graphql.Marshaler) {
+func (ec *executionContext) _Fee_amount(ctx context.Context, field graphql.CollectedField, obj *model.Fee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7332,7 +7315,7 @@ func (ec *executionContext) fieldContext_Fee_amount(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Fee", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _Fee_currency(ctx context.Context, field graphql.CollectedField, obj *catalog.Fee) (ret graphql.Marshaler) {
+func (ec *executionContext) _Fee_currency(ctx context.Context, field graphql.CollectedField, obj *model.Fee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7341,7 +7324,7 @@ func (ec *executionContext) _Fee_currency(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Fee_currency(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Fee().Currency(ctx, obj)
+			return obj.Currency(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7352,7 +7335,7 @@ func (ec *executionContext) _Fee_currency(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Fee_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Fee", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Fee", field, true, false, "String")
 }
 
 func (ec *executionContext) _GroupKey_dimension(ctx context.Context, field graphql.CollectedField, obj *report.GroupKey) (ret graphql.Marshaler) {
@@ -9355,7 +9338,7 @@ func (ec *executionContext) _Procedure_sector(ctx context.Context, field graphql
 			return ec.fieldContext_Procedure_sector(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Procedure().Sector(ctx, obj)
+			return obj.Sector, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Sector) graphql.Marshaler {
@@ -9369,8 +9352,8 @@ func (ec *executionContext) fieldContext_Procedure_sector(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Procedure",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Sector(ctx, field)
 		},
@@ -9503,8 +9486,8 @@ func (ec *executionContext) _Procedure_channels(ctx context.Context, field graph
 			return ec.Resolvers.Procedure().Channels(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2ᚕtthcᚋinternalᚋcatalogᚐChannelᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚕtthcᚋgraphᚋmodelᚐChannelᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9581,8 +9564,8 @@ func (ec *executionContext) _Procedure_documents(ctx context.Context, field grap
 			return ec.Resolvers.Procedure().Documents(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Document) graphql.Marshaler {
-			return ec.marshalNDossierDocument2ᚕtthcᚋinternalᚋcatalogᚐDocumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DossierDocument) graphql.Marshaler {
+			return ec.marshalNDossierDocument2ᚕtthcᚋgraphᚋmodelᚐDossierDocumentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17784,7 +17767,7 @@ func (ec *executionContext) _AuthorityLevel(ctx context.Context, sel ast.Selecti
 
 var channelImplementors = []string{"Channel"}
 
-func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, obj *catalog.Channel) graphql.Marshaler {
+func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, obj *model.Channel) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, channelImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17796,28 +17779,27 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 		case "kind":
 			out.Values[i] = ec._Channel_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "processingTime":
 			out.Values[i] = ec._Channel_processingTime(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "processingTimeText":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Channel_processingTimeText(ctx, field, obj)
-				})
+			out.Values[i] = ec._Channel_processingTimeText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "fee":
 			out.Values[i] = ec._Channel_fee(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Channel_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18065,7 +18047,7 @@ func (ec *executionContext) _DossierBucket(ctx context.Context, sel ast.Selectio
 
 var dossierDocumentImplementors = []string{"DossierDocument"}
 
-func (ec *executionContext) _DossierDocument(ctx context.Context, sel ast.SelectionSet, obj *catalog.Document) graphql.Marshaler {
+func (ec *executionContext) _DossierDocument(ctx context.Context, sel ast.SelectionSet, obj *model.DossierDocument) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dossierDocumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18075,38 +18057,35 @@ func (ec *executionContext) _DossierDocument(ctx context.Context, sel ast.Select
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("DossierDocument")
 		case "group":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._DossierDocument_group(ctx, field, obj)
-				})
+			out.Values[i] = ec._DossierDocument_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._DossierDocument_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "form":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._DossierDocument_form(ctx, field, obj)
-				})
+			out.Values[i] = ec._DossierDocument_form(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "originals":
 			out.Values[i] = ec._DossierDocument_originals(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "copies":
 			out.Values[i] = ec._DossierDocument_copies(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "quantityText":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._DossierDocument_quantityText(ctx, field, obj)
-				})
+			out.Values[i] = ec._DossierDocument_quantityText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18126,7 +18105,7 @@ func (ec *executionContext) _DossierDocument(ctx context.Context, sel ast.Select
 
 var feeImplementors = []string{"Fee"}
 
-func (ec *executionContext) _Fee(ctx context.Context, sel ast.SelectionSet, obj *catalog.Fee) graphql.Marshaler {
+func (ec *executionContext) _Fee(ctx context.Context, sel ast.SelectionSet, obj *model.Fee) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, feeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18138,19 +18117,18 @@ func (ec *executionContext) _Fee(ctx context.Context, sel ast.SelectionSet, obj 
 		case "text":
 			out.Values[i] = ec._Fee_text(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "amount":
 			out.Values[i] = ec._Fee_amount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "currency":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Fee_currency(ctx, field, obj)
-				})
+			out.Values[i] = ec._Fee_currency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18786,11 +18764,10 @@ func (ec *executionContext) _Procedure(ctx context.Context, sel ast.SelectionSet
 					return ec._Procedure_levels(ctx, field, obj)
 				})
 		case "sector":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Procedure_sector(ctx, field, obj)
-				})
+			out.Values[i] = ec._Procedure_sector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "type":
 			out.Values[i] = ec._Procedure_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20856,15 +20833,15 @@ var (
 	}
 )
 
-func (ec *executionContext) marshalNChannel2tthcᚋinternalᚋcatalogᚐChannel(ctx context.Context, sel ast.SelectionSet, v catalog.Channel) graphql.Marshaler {
+func (ec *executionContext) marshalNChannel2tthcᚋgraphᚋmodelᚐChannel(ctx context.Context, sel ast.SelectionSet, v model.Channel) graphql.Marshaler {
 	return ec._Channel(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNChannel2ᚕtthcᚋinternalᚋcatalogᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Channel) graphql.Marshaler {
+func (ec *executionContext) marshalNChannel2ᚕtthcᚋgraphᚋmodelᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Channel) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNChannel2tthcᚋinternalᚋcatalogᚐChannel(ctx, sel, v[i])
+		return ec.marshalNChannel2tthcᚋgraphᚋmodelᚐChannel(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21082,15 +21059,15 @@ func (ec *executionContext) marshalNDossierDimension2ᚕtthcᚋinternalᚋreport
 	return ret
 }
 
-func (ec *executionContext) marshalNDossierDocument2tthcᚋinternalᚋcatalogᚐDocument(ctx context.Context, sel ast.SelectionSet, v catalog.Document) graphql.Marshaler {
+func (ec *executionContext) marshalNDossierDocument2tthcᚋgraphᚋmodelᚐDossierDocument(ctx context.Context, sel ast.SelectionSet, v model.DossierDocument) graphql.Marshaler {
 	return ec._DossierDocument(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNDossierDocument2ᚕtthcᚋinternalᚋcatalogᚐDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Document) graphql.Marshaler {
+func (ec *executionContext) marshalNDossierDocument2ᚕtthcᚋgraphᚋmodelᚐDossierDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DossierDocument) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDossierDocument2tthcᚋinternalᚋcatalogᚐDocument(ctx, sel, v[i])
+		return ec.marshalNDossierDocument2tthcᚋgraphᚋmodelᚐDossierDocument(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21122,7 +21099,7 @@ func (ec *executionContext) marshalNDossierStatsOrderField2tthcᚋinternalᚋrep
 	return res
 }
 
-func (ec *executionContext) marshalNFee2tthcᚋinternalᚋcatalogᚐFee(ctx context.Context, sel ast.SelectionSet, v catalog.Fee) graphql.Marshaler {
+func (ec *executionContext) marshalNFee2tthcᚋgraphᚋmodelᚐFee(ctx context.Context, sel ast.SelectionSet, v model.Fee) graphql.Marshaler {
 	return ec._Fee(ctx, sel, &v)
 }
 
