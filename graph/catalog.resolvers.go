@@ -24,7 +24,7 @@ func (r *administrativeUnitResolver) ID(ctx context.Context, obj *catalog.Unit) 
 }
 
 // Level is the resolver for the level field.
-func (r *administrativeUnitResolver) Level(ctx context.Context, obj *catalog.Unit) (catalog.AuthorityLevel, error) {
+func (r *administrativeUnitResolver) Level(ctx context.Context, obj *catalog.Unit) (model.AuthorityLevel, error) {
 	return r.level(ctx, obj.Level)
 }
 
@@ -54,16 +54,6 @@ func (r *administrativeUnitResolver) Procedures(ctx context.Context, obj *catalo
 // ID is the resolver for the id field.
 func (r *agencyResolver) ID(ctx context.Context, obj *catalog.Agency) (string, error) {
 	return globalIntID(typeAgency, obj.ID), nil
-}
-
-// ID is the resolver for the id field.
-func (r *authorityLevelResolver) ID(ctx context.Context, obj *catalog.AuthorityLevel) (string, error) {
-	return globalID(typeAuthorityLevel, string(obj.Code)), nil
-}
-
-// Code is the resolver for the code field.
-func (r *authorityLevelResolver) Code(ctx context.Context, obj *catalog.AuthorityLevel) (string, error) {
-	return string(obj.Code), nil
 }
 
 // ID is the resolver for the id field.
@@ -98,7 +88,7 @@ func (r *procedureResolver) ID(ctx context.Context, obj *catalog.Procedure) (str
 }
 
 // Levels is the resolver for the levels field.
-func (r *procedureResolver) Levels(ctx context.Context, obj *catalog.Procedure) ([]catalog.AuthorityLevel, error) {
+func (r *procedureResolver) Levels(ctx context.Context, obj *catalog.Procedure) ([]model.AuthorityLevel, error) {
 	return r.procedureLevels(ctx, obj)
 }
 
@@ -162,7 +152,7 @@ func (r *queryResolver) Procedure(ctx context.Context, code string) (*catalog.Pr
 }
 
 // AuthorityLevels is the resolver for the authorityLevels field.
-func (r *queryResolver) AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error) {
+func (r *queryResolver) AuthorityLevels(ctx context.Context) ([]model.AuthorityLevel, error) {
 	return r.authorityLevels(ctx)
 }
 
@@ -282,11 +272,6 @@ func (r *Resolver) AdministrativeUnit() generated.AdministrativeUnitResolver {
 // Agency returns generated.AgencyResolver implementation.
 func (r *Resolver) Agency() generated.AgencyResolver { return &agencyResolver{r} }
 
-// AuthorityLevel returns generated.AuthorityLevelResolver implementation.
-func (r *Resolver) AuthorityLevel() generated.AuthorityLevelResolver {
-	return &authorityLevelResolver{r}
-}
-
 // LegalDocument returns generated.LegalDocumentResolver implementation.
 func (r *Resolver) LegalDocument() generated.LegalDocumentResolver { return &legalDocumentResolver{r} }
 
@@ -302,7 +287,6 @@ func (r *Resolver) StatBucket() generated.StatBucketResolver { return &statBucke
 type (
 	administrativeUnitResolver struct{ *Resolver }
 	agencyResolver             struct{ *Resolver }
-	authorityLevelResolver     struct{ *Resolver }
 	legalDocumentResolver      struct{ *Resolver }
 	procedureResolver          struct{ *Resolver }
 	sectorResolver             struct{ *Resolver }

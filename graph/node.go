@@ -61,23 +61,23 @@ func nilIfMissing[T any](v *T, err error) (model.Node, error) {
 }
 
 // level returns the authority level with code.
-func (r *Resolver) level(ctx context.Context, code catalog.LevelCode) (catalog.AuthorityLevel, error) {
+func (r *Resolver) level(ctx context.Context, code catalog.LevelCode) (model.AuthorityLevel, error) {
 	levels, err := r.authorityLevels(ctx)
 	if err != nil {
-		return catalog.AuthorityLevel{}, err
+		return model.AuthorityLevel{}, err
 	}
 	for _, l := range levels {
-		if l.Code == code {
+		if l.AuthorityLevel.Code == code {
 			return l, nil
 		}
 	}
-	return catalog.AuthorityLevel{}, errs.Errorf(errs.NotFound, "no authority level %q", code)
+	return model.AuthorityLevel{}, errs.Errorf(errs.NotFound, "no authority level %q", code)
 }
 
 // procedureLevels returns the authority levels of a procedure, highest
 // first (the store reads them with the procedure, in code order).
-func (r *Resolver) procedureLevels(ctx context.Context, p *catalog.Procedure) ([]catalog.AuthorityLevel, error) {
-	out := make([]catalog.AuthorityLevel, 0, len(p.Levels))
+func (r *Resolver) procedureLevels(ctx context.Context, p *catalog.Procedure) ([]model.AuthorityLevel, error) {
+	out := make([]model.AuthorityLevel, 0, len(p.Levels))
 	for _, c := range p.Levels {
 		l, err := r.level(ctx, c)
 		if err != nil {
@@ -85,6 +85,6 @@ func (r *Resolver) procedureLevels(ctx context.Context, p *catalog.Procedure) ([
 		}
 		out = append(out, l)
 	}
-	slices.SortFunc(out, func(a, b catalog.AuthorityLevel) int { return cmp.Compare(a.Rank, b.Rank) })
+	slices.SortFunc(out, func(a, b model.AuthorityLevel) int { return cmp.Compare(a.Rank, b.Rank) })
 	return out, nil
 }

@@ -33,12 +33,12 @@ type Resolver struct {
 // included), so a cached response never shows levels older than its label.
 type levelCache struct {
 	mu      sync.Mutex
-	levels  []catalog.AuthorityLevel
+	levels  []model.AuthorityLevel
 	version int64 // the version known when they were read; -1: unknown
 }
 
 // authorityLevels returns every authority level, highest first.
-func (r *Resolver) authorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error) {
+func (r *Resolver) authorityLevels(ctx context.Context) ([]model.AuthorityLevel, error) {
 	version, known := int64(-1), r.Versions == nil
 	if r.Versions != nil {
 		version, known = r.Versions.Current()
@@ -50,7 +50,11 @@ func (r *Resolver) authorityLevels(ctx context.Context) ([]catalog.AuthorityLeve
 		if err != nil {
 			return nil, err
 		}
-		r.levels.levels, r.levels.version = levels, version
+		views := make([]model.AuthorityLevel, len(levels))
+		for i, l := range levels {
+			views[i] = model.AuthorityLevel{AuthorityLevel: l, ID: globalID(typeAuthorityLevel, string(l.Code))}
+		}
+		r.levels.levels, r.levels.version = views, version
 	}
 	return r.levels.levels, nil
 }

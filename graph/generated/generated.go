@@ -37,7 +37,6 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AdministrativeUnit() AdministrativeUnitResolver
 	Agency() AgencyResolver
-	AuthorityLevel() AuthorityLevelResolver
 	GroupKey() GroupKeyResolver
 	LegalAmendment() LegalAmendmentResolver
 	LegalDocument() LegalDocumentResolver
@@ -492,7 +491,7 @@ type ComplexityRoot struct {
 type AdministrativeUnitResolver interface {
 	ID(ctx context.Context, obj *catalog.Unit) (string, error)
 
-	Level(ctx context.Context, obj *catalog.Unit) (catalog.AuthorityLevel, error)
+	Level(ctx context.Context, obj *catalog.Unit) (model.AuthorityLevel, error)
 	Parent(ctx context.Context, obj *catalog.Unit) (*catalog.Unit, error)
 	Children(ctx context.Context, obj *catalog.Unit) ([]catalog.Unit, error)
 
@@ -501,10 +500,6 @@ type AdministrativeUnitResolver interface {
 }
 type AgencyResolver interface {
 	ID(ctx context.Context, obj *catalog.Agency) (string, error)
-}
-type AuthorityLevelResolver interface {
-	ID(ctx context.Context, obj *catalog.AuthorityLevel) (string, error)
-	Code(ctx context.Context, obj *catalog.AuthorityLevel) (string, error)
 }
 type GroupKeyResolver interface {
 	Dimension(ctx context.Context, obj *report.GroupKey) (string, error)
@@ -545,7 +540,7 @@ type MutationResolver interface {
 type ProcedureResolver interface {
 	ID(ctx context.Context, obj *catalog.Procedure) (string, error)
 
-	Levels(ctx context.Context, obj *catalog.Procedure) ([]catalog.AuthorityLevel, error)
+	Levels(ctx context.Context, obj *catalog.Procedure) ([]model.AuthorityLevel, error)
 
 	Agencies(ctx context.Context, obj *catalog.Procedure, role *catalog.AgencyRole) ([]catalog.ProcedureAgency, error)
 	Channels(ctx context.Context, obj *catalog.Procedure) ([]model.Channel, error)
@@ -579,7 +574,7 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*auth.Actor, error)
 	Procedures(ctx context.Context, filter *model.ProcedureFilter, orderBy *model.ProcedureOrder, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error)
 	Procedure(ctx context.Context, code string) (*catalog.Procedure, error)
-	AuthorityLevels(ctx context.Context) ([]catalog.AuthorityLevel, error)
+	AuthorityLevels(ctx context.Context) ([]model.AuthorityLevel, error)
 	Sectors(ctx context.Context) ([]catalog.Sector, error)
 	AdministrativeUnits(ctx context.Context, filter *model.AdministrativeUnitFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.Unit], error)
 	LegalDocuments(ctx context.Context, filter *model.LegalDocumentFilter, first *int, after *string, last *int, before *string) (model.Connection[catalog.LegalDocument], error)
@@ -5805,8 +5800,8 @@ func (ec *executionContext) _AdministrativeUnit_level(ctx context.Context, field
 			return ec.Resolvers.AdministrativeUnit().Level(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v catalog.AuthorityLevel) graphql.Marshaler {
-			return ec.marshalNAuthorityLevel2tthcᚋinternalᚋcatalogᚐAuthorityLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.AuthorityLevel) graphql.Marshaler {
+			return ec.marshalNAuthorityLevel2tthcᚋgraphᚋmodelᚐAuthorityLevel(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6318,7 +6313,7 @@ func (ec *executionContext) fieldContext_Agency_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuthorityLevel_id(ctx context.Context, field graphql.CollectedField, obj *catalog.AuthorityLevel) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuthorityLevel_id(ctx context.Context, field graphql.CollectedField, obj *model.AuthorityLevel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6327,7 +6322,7 @@ func (ec *executionContext) _AuthorityLevel_id(ctx context.Context, field graphq
 			return ec.fieldContext_AuthorityLevel_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuthorityLevel().ID(ctx, obj)
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6338,10 +6333,10 @@ func (ec *executionContext) _AuthorityLevel_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AuthorityLevel_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuthorityLevel", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("AuthorityLevel", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AuthorityLevel_code(ctx context.Context, field graphql.CollectedField, obj *catalog.AuthorityLevel) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuthorityLevel_code(ctx context.Context, field graphql.CollectedField, obj *model.AuthorityLevel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6350,7 +6345,7 @@ func (ec *executionContext) _AuthorityLevel_code(ctx context.Context, field grap
 			return ec.fieldContext_AuthorityLevel_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuthorityLevel().Code(ctx, obj)
+			return obj.Code(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6361,10 +6356,10 @@ func (ec *executionContext) _AuthorityLevel_code(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AuthorityLevel_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuthorityLevel", field, true, true, "String")
+	return graphql.NewScalarFieldContext("AuthorityLevel", field, true, false, "String")
 }
 
-func (ec *executionContext) _AuthorityLevel_name(ctx context.Context, field graphql.CollectedField, obj *catalog.AuthorityLevel) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuthorityLevel_name(ctx context.Context, field graphql.CollectedField, obj *model.AuthorityLevel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6387,7 +6382,7 @@ func (ec *executionContext) fieldContext_AuthorityLevel_name(_ context.Context, 
 	return graphql.NewScalarFieldContext("AuthorityLevel", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuthorityLevel_validFrom(ctx context.Context, field graphql.CollectedField, obj *catalog.AuthorityLevel) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuthorityLevel_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.AuthorityLevel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6410,7 +6405,7 @@ func (ec *executionContext) fieldContext_AuthorityLevel_validFrom(_ context.Cont
 	return graphql.NewScalarFieldContext("AuthorityLevel", field, false, false, "Date")
 }
 
-func (ec *executionContext) _AuthorityLevel_validTo(ctx context.Context, field graphql.CollectedField, obj *catalog.AuthorityLevel) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuthorityLevel_validTo(ctx context.Context, field graphql.CollectedField, obj *model.AuthorityLevel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9309,8 +9304,8 @@ func (ec *executionContext) _Procedure_levels(ctx context.Context, field graphql
 			return ec.Resolvers.Procedure().Levels(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []catalog.AuthorityLevel) graphql.Marshaler {
-			return ec.marshalNAuthorityLevel2ᚕtthcᚋinternalᚋcatalogᚐAuthorityLevelᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AuthorityLevel) graphql.Marshaler {
+			return ec.marshalNAuthorityLevel2ᚕtthcᚋgraphᚋmodelᚐAuthorityLevelᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11985,8 +11980,8 @@ func (ec *executionContext) _Query_authorityLevels(ctx context.Context, field gr
 			return ec.Resolvers.Query().AuthorityLevels(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []catalog.AuthorityLevel) graphql.Marshaler {
-			return ec.marshalNAuthorityLevel2ᚕtthcᚋinternalᚋcatalogᚐAuthorityLevelᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AuthorityLevel) graphql.Marshaler {
+			return ec.marshalNAuthorityLevel2ᚕtthcᚋgraphᚋmodelᚐAuthorityLevelᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17423,9 +17418,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._LegalDocument(ctx, sel, obj)
-	case catalog.AuthorityLevel:
+	case model.AuthorityLevel:
 		return ec._AuthorityLevel(ctx, sel, &obj)
-	case *catalog.AuthorityLevel:
+	case *model.AuthorityLevel:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -17712,7 +17707,7 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 
 var authorityLevelImplementors = []string{"AuthorityLevel", "Node"}
 
-func (ec *executionContext) _AuthorityLevel(ctx context.Context, sel ast.SelectionSet, obj *catalog.AuthorityLevel) graphql.Marshaler {
+func (ec *executionContext) _AuthorityLevel(ctx context.Context, sel ast.SelectionSet, obj *model.AuthorityLevel) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authorityLevelImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17722,31 +17717,29 @@ func (ec *executionContext) _AuthorityLevel(ctx context.Context, sel ast.Selecti
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AuthorityLevel")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AuthorityLevel_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._AuthorityLevel_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "code":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AuthorityLevel_code(ctx, field, obj)
-				})
+			out.Values[i] = ec._AuthorityLevel_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._AuthorityLevel_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validFrom":
 			out.Values[i] = ec._AuthorityLevel_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validTo":
 			out.Values[i] = ec._AuthorityLevel_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20769,15 +20762,15 @@ var (
 	}
 )
 
-func (ec *executionContext) marshalNAuthorityLevel2tthcᚋinternalᚋcatalogᚐAuthorityLevel(ctx context.Context, sel ast.SelectionSet, v catalog.AuthorityLevel) graphql.Marshaler {
+func (ec *executionContext) marshalNAuthorityLevel2tthcᚋgraphᚋmodelᚐAuthorityLevel(ctx context.Context, sel ast.SelectionSet, v model.AuthorityLevel) graphql.Marshaler {
 	return ec._AuthorityLevel(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAuthorityLevel2ᚕtthcᚋinternalᚋcatalogᚐAuthorityLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.AuthorityLevel) graphql.Marshaler {
+func (ec *executionContext) marshalNAuthorityLevel2ᚕtthcᚋgraphᚋmodelᚐAuthorityLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AuthorityLevel) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAuthorityLevel2tthcᚋinternalᚋcatalogᚐAuthorityLevel(ctx, sel, v[i])
+		return ec.marshalNAuthorityLevel2tthcᚋgraphᚋmodelᚐAuthorityLevel(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

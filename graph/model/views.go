@@ -52,3 +52,12 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+// AuthorityLevel shows a catalog.AuthorityLevel with its global ID, made
+// once: the levels live for the life of the process.
+type AuthorityLevel struct {
+	catalog.AuthorityLevel
+	ID string
+}
+
+func (l AuthorityLevel) Code() string { return string(l.AuthorityLevel.Code) }

