@@ -18,11 +18,6 @@ import (
 	"github.com/vikstrous/dataloadgen"
 )
 
-// ID is the resolver for the id field.
-func (r *administrativeUnitResolver) ID(ctx context.Context, obj *catalog.Unit) (string, error) {
-	return globalIntID(typeUnit, obj.ID), nil
-}
-
 // Level is the resolver for the level field.
 func (r *administrativeUnitResolver) Level(ctx context.Context, obj *catalog.Unit) (model.AuthorityLevel, error) {
 	return r.level(ctx, obj.Level)
@@ -51,16 +46,6 @@ func (r *administrativeUnitResolver) Procedures(ctx context.Context, obj *catalo
 	return r.procedureConnection(ctx, f, catalog.DefaultOrder(f), pageArgs(first, after, last, before))
 }
 
-// ID is the resolver for the id field.
-func (r *agencyResolver) ID(ctx context.Context, obj *catalog.Agency) (string, error) {
-	return globalIntID(typeAgency, obj.ID), nil
-}
-
-// ID is the resolver for the id field.
-func (r *legalDocumentResolver) ID(ctx context.Context, obj *catalog.LegalDocument) (string, error) {
-	return globalIntID(typeLegalDocument, obj.ID), nil
-}
-
 // Type is the resolver for the type field.
 func (r *legalDocumentResolver) Type(ctx context.Context, obj *catalog.LegalDocument) (*model.LegalDocumentType, error) {
 	return (*model.LegalDocumentType)(obj.Type), nil
@@ -80,11 +65,6 @@ func (r *legalDocumentResolver) ReviewOutcome(ctx context.Context, obj *catalog.
 func (r *legalDocumentResolver) Procedures(ctx context.Context, obj *catalog.LegalDocument, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error) {
 	f := catalog.ProcedureFilter{LegalDocumentID: &obj.ID}
 	return r.procedureConnection(ctx, f, catalog.DefaultOrder(f), pageArgs(first, after, last, before))
-}
-
-// ID is the resolver for the id field.
-func (r *procedureResolver) ID(ctx context.Context, obj *catalog.Procedure) (string, error) {
-	return globalIntID(typeProcedure, obj.ID), nil
 }
 
 // Levels is the resolver for the levels field.
@@ -233,11 +213,6 @@ func (r *queryResolver) CatalogVersion(ctx context.Context) (string, error) {
 	return strconv.FormatInt(v, 10), nil
 }
 
-// ID is the resolver for the id field.
-func (r *sectorResolver) ID(ctx context.Context, obj *catalog.Sector) (string, error) {
-	return globalIntID(typeSector, obj.ID), nil
-}
-
 // ProcedureCount is the resolver for the procedureCount field.
 func (r *sectorResolver) ProcedureCount(ctx context.Context, obj *catalog.Sector) (int, error) {
 	l := loadersFrom(ctx)
@@ -269,9 +244,6 @@ func (r *Resolver) AdministrativeUnit() generated.AdministrativeUnitResolver {
 	return &administrativeUnitResolver{r}
 }
 
-// Agency returns generated.AgencyResolver implementation.
-func (r *Resolver) Agency() generated.AgencyResolver { return &agencyResolver{r} }
-
 // LegalDocument returns generated.LegalDocumentResolver implementation.
 func (r *Resolver) LegalDocument() generated.LegalDocumentResolver { return &legalDocumentResolver{r} }
 
@@ -286,7 +258,6 @@ func (r *Resolver) StatBucket() generated.StatBucketResolver { return &statBucke
 
 type (
 	administrativeUnitResolver struct{ *Resolver }
-	agencyResolver             struct{ *Resolver }
 	legalDocumentResolver      struct{ *Resolver }
 	procedureResolver          struct{ *Resolver }
 	sectorResolver             struct{ *Resolver }

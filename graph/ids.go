@@ -7,11 +7,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"tthc/graph/scalars"
 	"tthc/internal/errs"
 )
 
-// Global IDs are opaque to clients: base64url of "Type:key". Clients must
-// not parse them; the server may change the encoding.
+// The types of the global IDs (scalars.GlobalID), which are the names of
+// the GraphQL objects: an object's id field, bound to its numeric key,
+// is written by scalars.MarshalEntityID after the object's name.
 const (
 	typeProcedure      = "Procedure"
 	typeAuthorityLevel = "AuthorityLevel"
@@ -21,9 +23,9 @@ const (
 	typeLegalDocument  = "LegalDocument"
 )
 
-func globalID(typ, key string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + key))
-}
+// globalID is the encoding, which lives with the entity-ID marshaller;
+// parseGlobalID below reads it back.
+var globalID = scalars.GlobalID
 
 func globalIntID(typ string, id int64) string {
 	return globalID(typ, strconv.FormatInt(id, 10))

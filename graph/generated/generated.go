@@ -36,7 +36,6 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AdministrativeUnit() AdministrativeUnitResolver
-	Agency() AgencyResolver
 	GroupKey() GroupKeyResolver
 	LegalAmendment() LegalAmendmentResolver
 	LegalDocument() LegalDocumentResolver
@@ -489,17 +488,12 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AdministrativeUnitResolver interface {
-	ID(ctx context.Context, obj *catalog.Unit) (string, error)
-
 	Level(ctx context.Context, obj *catalog.Unit) (model.AuthorityLevel, error)
 	Parent(ctx context.Context, obj *catalog.Unit) (*catalog.Unit, error)
 	Children(ctx context.Context, obj *catalog.Unit) ([]catalog.Unit, error)
 
 	Successor(ctx context.Context, obj *catalog.Unit) (*catalog.Unit, error)
 	Procedures(ctx context.Context, obj *catalog.Unit, first *int, after *string, last *int, before *string) (model.Connection[catalog.Procedure], error)
-}
-type AgencyResolver interface {
-	ID(ctx context.Context, obj *catalog.Agency) (string, error)
 }
 type GroupKeyResolver interface {
 	Dimension(ctx context.Context, obj *report.GroupKey) (string, error)
@@ -510,8 +504,6 @@ type LegalAmendmentResolver interface {
 	LegalDocument(ctx context.Context, obj *proposal.Amendment) (*catalog.LegalDocument, error)
 }
 type LegalDocumentResolver interface {
-	ID(ctx context.Context, obj *catalog.LegalDocument) (string, error)
-
 	Type(ctx context.Context, obj *catalog.LegalDocument) (*model.LegalDocumentType, error)
 
 	Validity(ctx context.Context, obj *catalog.LegalDocument) (*model.LegalValidity, error)
@@ -538,8 +530,6 @@ type MutationResolver interface {
 	UpdateSector(ctx context.Context, input model.UpdateSectorInput) (*model.SectorPayload, error)
 }
 type ProcedureResolver interface {
-	ID(ctx context.Context, obj *catalog.Procedure) (string, error)
-
 	Levels(ctx context.Context, obj *catalog.Procedure) ([]model.AuthorityLevel, error)
 
 	Agencies(ctx context.Context, obj *catalog.Procedure, role *catalog.AgencyRole) ([]catalog.ProcedureAgency, error)
@@ -600,8 +590,6 @@ type ReformUnitProgressResolver interface {
 	Unit(ctx context.Context, obj *report.UnitProgress) (catalog.Unit, error)
 }
 type SectorResolver interface {
-	ID(ctx context.Context, obj *catalog.Sector) (string, error)
-
 	ProcedureCount(ctx context.Context, obj *catalog.Sector) (int, error)
 	Ministry(ctx context.Context, obj *catalog.Sector) (*catalog.Unit, error)
 }
@@ -5728,18 +5716,18 @@ func (ec *executionContext) _AdministrativeUnit_id(ctx context.Context, field gr
 			return ec.fieldContext_AdministrativeUnit_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AdministrativeUnit().ID(ctx, obj)
+			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AdministrativeUnit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AdministrativeUnit", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("AdministrativeUnit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AdministrativeUnit_code(ctx context.Context, field graphql.CollectedField, obj *catalog.Unit) (ret graphql.Marshaler) {
@@ -6276,18 +6264,18 @@ func (ec *executionContext) _Agency_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Agency_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agency().ID(ctx, obj)
+			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Agency_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agency", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Agency", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Agency_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Agency) (ret graphql.Marshaler) {
@@ -7512,18 +7500,18 @@ func (ec *executionContext) _LegalDocument_id(ctx context.Context, field graphql
 			return ec.fieldContext_LegalDocument_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.LegalDocument().ID(ctx, obj)
+			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_LegalDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LegalDocument", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("LegalDocument", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LegalDocument_number(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalDocument) (ret graphql.Marshaler) {
@@ -9232,18 +9220,18 @@ func (ec *executionContext) _Procedure_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Procedure_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Procedure().ID(ctx, obj)
+			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Procedure_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Procedure", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Procedure", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Procedure_code(ctx context.Context, field graphql.CollectedField, obj *catalog.Procedure) (ret graphql.Marshaler) {
@@ -13416,18 +13404,18 @@ func (ec *executionContext) _Sector_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Sector_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Sector().ID(ctx, obj)
+			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Sector_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sector", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Sector_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Sector) (ret graphql.Marshaler) {
@@ -17464,11 +17452,10 @@ func (ec *executionContext) _AdministrativeUnit(ctx context.Context, sel ast.Sel
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AdministrativeUnit")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AdministrativeUnit_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._AdministrativeUnit_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._AdministrativeUnit_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17678,15 +17665,14 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Agency")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Agency_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Agency_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._Agency_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18245,11 +18231,10 @@ func (ec *executionContext) _LegalDocument(ctx context.Context, sel ast.Selectio
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("LegalDocument")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._LegalDocument_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._LegalDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "number":
 			out.Values[i] = ec._LegalDocument_number(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18735,11 +18720,10 @@ func (ec *executionContext) _Procedure(ctx context.Context, sel ast.SelectionSet
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Procedure")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Procedure_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Procedure_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._Procedure_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20003,11 +19987,10 @@ func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, o
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Sector")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Sector_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Sector_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._Sector_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21114,6 +21097,20 @@ func (ec *executionContext) marshalNGroupKey2ᚕtthcᚋinternalᚋreportᚐGroup
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNID2int64(ctx context.Context, v any) (int64, error) {
+	res, err := scalars.UnmarshalEntityID(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := scalars.MarshalEntityID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
