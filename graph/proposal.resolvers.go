@@ -120,11 +120,6 @@ func (r *procedureResolver) Proposals(ctx context.Context, obj *catalog.Procedur
 	return r.proposalConnection(ctx, f, proposalOrder(orderBy), pageArgs(first, after, last, before))
 }
 
-// ID is the resolver for the id field.
-func (r *proposalResolver) ID(ctx context.Context, obj *proposal.Proposal) (string, error) {
-	return globalIntID(typeProposal, obj.ID), nil
-}
-
 // Procedure is the resolver for the procedure field.
 func (r *proposalResolver) Procedure(ctx context.Context, obj *proposal.Proposal) (catalog.Procedure, error) {
 	return r.proposalProcedure(ctx, obj)
@@ -165,11 +160,6 @@ func (r *proposalResolver) Events(ctx context.Context, obj *proposal.Proposal) (
 	l := loadersFrom(ctx)
 	primeGroup(ctx, l.proposalGroups.get(obj.ID), l.Events, groupIDs, r.Store.EventsByProposal, &[]proposal.Event{})
 	return loadList(ctx, l.Events, obj.ID)
-}
-
-// ID is the resolver for the id field.
-func (r *proposalEventResolver) ID(ctx context.Context, obj *proposal.Event) (string, error) {
-	return globalIntID("ProposalEvent", obj.ID), nil
 }
 
 // Proposal is the resolver for the proposal field.

@@ -542,7 +542,6 @@ type ProcedureResolver interface {
 	Proposals(ctx context.Context, obj *catalog.Procedure, filter *model.ProposalFilter, orderBy *model.ProposalOrder, first *int, after *string, last *int, before *string) (*model.Connection[proposal.Proposal], error)
 }
 type ProposalResolver interface {
-	ID(ctx context.Context, obj *proposal.Proposal) (string, error)
 	Procedure(ctx context.Context, obj *proposal.Proposal) (catalog.Procedure, error)
 	Unit(ctx context.Context, obj *proposal.Proposal) (*catalog.Unit, error)
 	ProposingUnit(ctx context.Context, obj *proposal.Proposal) (catalog.Unit, error)
@@ -553,7 +552,6 @@ type ProposalResolver interface {
 	Events(ctx context.Context, obj *proposal.Proposal) ([]proposal.Event, error)
 }
 type ProposalEventResolver interface {
-	ID(ctx context.Context, obj *proposal.Event) (string, error)
 	Proposal(ctx context.Context, obj *proposal.Event) (proposal.Proposal, error)
 	Actor(ctx context.Context, obj *proposal.Event) (model.Person, error)
 	ActorUnit(ctx context.Context, obj *proposal.Event) (*catalog.Unit, error)
@@ -10193,18 +10191,18 @@ func (ec *executionContext) _Proposal_id(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Proposal_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Proposal().ID(ctx, obj)
+			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Proposal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Proposal", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Proposal", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Proposal_procedure(ctx context.Context, field graphql.CollectedField, obj *proposal.Proposal) (ret graphql.Marshaler) {
@@ -11009,18 +11007,18 @@ func (ec *executionContext) _ProposalEvent_id(ctx context.Context, field graphql
 			return ec.fieldContext_ProposalEvent_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProposalEvent().ID(ctx, obj)
+			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ProposalEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProposalEvent", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("ProposalEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ProposalEvent_proposal(ctx context.Context, field graphql.CollectedField, obj *proposal.Event) (ret graphql.Marshaler) {
@@ -19070,11 +19068,10 @@ func (ec *executionContext) _Proposal(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Proposal")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Proposal_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Proposal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "procedure":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -19312,11 +19309,10 @@ func (ec *executionContext) _ProposalEvent(ctx context.Context, sel ast.Selectio
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProposalEvent")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProposalEvent_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._ProposalEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "proposal":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
