@@ -117,7 +117,7 @@ func TestScenariosLoad(t *testing.T) {
 			t.Errorf("%s: no query for our server", s.ID)
 		}
 	}
-	if !slices.Equal(ids, []string{"S1", "S2", "S3", "S4", "S5", "S6", "S6E", "S6W"}) {
+	if !slices.Equal(ids, []string{"F0", "S1", "S2", "S3", "S4", "S5", "S6", "S6E", "S6W"}) {
 		t.Errorf("scenarios %v", ids)
 	}
 }

@@ -362,7 +362,7 @@ func setupScenario(ctx context.Context, db *sql.DB, client *http.Client, c confi
 		sr.PageSizeCheck = pageSizeCheck(ctx, client, c.Ours, s, hdr)
 	}
 
-	if slices.Contains(c.Systems, sysPGB) {
+	if slices.Contains(c.Systems, sysPGB) && !s.NoSQL {
 		if err := writeScripts(ctx, client, c, s, sr); err != nil {
 			sr.Notes = append(sr.Notes, "pgbench ceiling left out: "+err.Error())
 		} else {
@@ -507,8 +507,9 @@ func soak(ctx context.Context, c config, scenarios []*scenario, srs []*scenarioR
 	var bodies [][]byte
 	var ids []string
 	for i, s := range scenarios {
-		// The soak mixes the public scenarios (one set of headers).
-		if s.skipped == "" && srs[i].Systems[sysOurs] && s.Auth == "" && s.Portal == nil {
+		// The soak mixes the public scenarios that read the database
+		// (one set of headers).
+		if s.skipped == "" && srs[i].Systems[sysOurs] && s.Auth == "" && s.Portal == nil && !s.NoSQL {
 			bodies = append(bodies, s.Ours.bodies...)
 			ids = append(ids, s.ID)
 		}

@@ -387,6 +387,36 @@ func joinInts(v []int) string {
 	return strings.Join(parts, ", ")
 }
 
+// floorID is the scenario that measures the floor: our server answering
+// an operation without SQL.
+const floorID = "F0"
+
+// floorTarget writes whether scenario id reaches 80 % of what the floor
+// and the ceiling allow together: a request costs at least the server's
+// floor plus the database's ceiling time, 1 / (1/floor + 1/ceiling) when
+// both share the CPUs.
+func (r *report) floorTarget(b *strings.Builder, c config, id string) {
+	var figs []string
+	ok, any := true, false
+	for _, conc := range c.Concurrency {
+		o, ok1 := r.medians(id, sysOurs, conc)
+		f, ok2 := r.medians(floorID, sysOurs, conc)
+		p, ok3 := r.medians(id, sysPGB, conc)
+		if !ok1 || !ok2 || !ok3 || f.rps <= 0 || p.rps <= 0 {
+			continue
+		}
+		bound := 1 / (1/f.rps + 1/p.rps)
+		figs = append(figs, fmt.Sprintf("c=%d: %.0f of %.0f req/s = %.2f", conc, o.rps, bound, o.rps/bound))
+		ok = ok && o.rps >= 0.8*bound
+		any = true
+	}
+	if !any {
+		fmt.Fprintf(b, "| throughput ≥ 80 %% of 1/(1/floor + 1/ceiling) | %s | floor or ceiling not run | not measured |\n", id)
+		return
+	}
+	fmt.Fprintf(b, "| throughput ≥ 80 %% of 1/(1/floor + 1/ceiling) | %s | %s | %s |\n", id, strings.Join(figs, ", "), yes(ok))
+}
+
 // targets writes the targets and whether this run meets each.
 func (r *report) targets(b *strings.Builder, c config) {
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
@@ -398,6 +428,16 @@ func (r *report) targets(b *strings.Builder, c config) {
 		}
 		if s.Portal {
 			r.portalTargets(b, c, s)
+			continue
+		}
+		if s.ID == floorID {
+			var figs []string
+			for _, conc := range c.Concurrency {
+				if o, ok := r.medians(s.ID, sysOurs, conc); ok {
+					figs = append(figs, fmt.Sprintf("c=%d: %.0f req/s", conc, o.rps))
+				}
+			}
+			w("| the floor: our server without SQL | %s | %s | measured |\n", s.ID, strings.Join(figs, ", "))
 			continue
 		}
 		if !s.Systems[sysPGL] {
@@ -438,6 +478,9 @@ func (r *report) targets(b *strings.Builder, c config) {
 				}
 				w("| throughput ≥ ½ pgbench ceiling | %s | %s | %s |\n", s.ID, strings.Join(figs, ", "), yes(ok))
 			}
+		}
+		if s.ID == "S5" {
+			r.floorTarget(b, c, s.ID)
 		}
 		if s.PageSizeCheck != nil {
 			pc := s.PageSizeCheck

@@ -25,6 +25,7 @@ type scenario struct {
 	Requires     []string         `json:"requires"`    // tables that must exist, or the scenario is skipped
 	PageSizeVar  string           `json:"pageSizeVar"` // a variable that sets the page size, for the statements-per-page check
 	Auth         string           `json:"auth"`        // "analyst": our server is sent the bench's bearer token (-token)
+	NoSQL        bool             `json:"noSQL"`       // the operation runs no SQL: no pgbench ceiling
 	Vars         []map[string]any `json:"vars"`
 	Ours         *operation       `json:"ours"`
 	PostGraphile *operation       `json:"postgraphile"` // nil when PostGraphile cannot express it
