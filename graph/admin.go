@@ -117,10 +117,10 @@ func enumText[T ~string](v *T) *string {
 
 // unitProcedures adds or removes procedures of a unit's local catalog.
 func (r *Resolver) unitProcedures(ctx context.Context, in model.UnitProceduresInput, change func(context.Context, int64, []int64) (int, error)) (*model.UnitProceduresPayload, error) {
-	unitID, err := parseIntID("input.unitId", typeUnit, in.UnitID)
+	unitID, err := parseIntID("unitId", typeUnit, in.UnitID)
 	if err == nil {
 		var ids []int64
-		if ids, err = parseIntIDs("input.procedureIds", typeProcedure, in.ProcedureIds); err == nil {
+		if ids, err = parseIntIDs("procedureIds", typeProcedure, in.ProcedureIds); err == nil {
 			var n int
 			if n, err = change(ctx, unitID, ids); err == nil {
 				u, err := loadOne(ctx, loadersFrom(ctx).Unit, unitID)
@@ -133,11 +133,12 @@ func (r *Resolver) unitProcedures(ctx context.Context, in model.UnitProceduresIn
 }
 
 // inputLimits turns a field over the catalog's limits (catalog.FieldError)
-// into a user error on that field of the mutation's input.
+// into a user error on that field of the mutation's input (userErrors
+// makes it a path).
 func inputLimits(err error) error {
 	var fe *catalog.FieldError
 	if errors.As(err, &fe) {
-		return errs.Fieldf("input."+fe.Field, "%s", fe.Error())
+		return errs.Fieldf(fe.Field, "%s", fe.Error())
 	}
 	return err
 }

@@ -30,7 +30,7 @@ func (r *mutationResolver) CreateProcedure(ctx context.Context, input model.Crea
 // UpdateProcedure is the resolver for the updateProcedure field.
 func (r *mutationResolver) UpdateProcedure(ctx context.Context, input model.UpdateProcedureInput) (*model.ProcedurePayload, error) {
 	patch := procedurePatch(input)
-	id, err := parseIntID("input.id", typeProcedure, input.ID)
+	id, err := parseIntID("id", typeProcedure, input.ID)
 	if err == nil {
 		err = inputLimits(patch.Validate())
 	}
@@ -51,10 +51,10 @@ func (r *mutationResolver) CreateAdministrativeUnit(ctx context.Context, input m
 		IsCentralReviewer: input.IsCentralReviewer != nil && *input.IsCentralReviewer}
 	err := inputLimits(u.Validate())
 	if err == nil {
-		u.ParentID, err = optIntID("input.parentId", typeUnit, input.ParentID)
+		u.ParentID, err = optIntID("parentId", typeUnit, input.ParentID)
 	}
 	if err == nil {
-		if u.SuccessorID, err = optIntID("input.successorId", typeUnit, input.SuccessorID); err == nil {
+		if u.SuccessorID, err = optIntID("successorId", typeUnit, input.SuccessorID); err == nil {
 			if u, err = r.Store.CreateUnit(ctx, u); err == nil {
 				return &model.AdministrativeUnitPayload{AdministrativeUnit: &u, UserErrors: []model.UserError{}}, nil
 			}
@@ -72,13 +72,13 @@ func (r *mutationResolver) UpdateAdministrativeUnit(ctx context.Context, input m
 		l := catalog.LevelCode(*input.Level)
 		p.Level = &l
 	}
-	id, err := parseIntID("input.id", typeUnit, input.ID)
+	id, err := parseIntID("id", typeUnit, input.ID)
 	if err == nil {
 		err = inputLimits(p.Validate())
 	}
 	if err == nil {
-		if p.ParentID, err = optIntID("input.parentId", typeUnit, input.ParentID); err == nil {
-			if p.SuccessorID, err = optIntID("input.successorId", typeUnit, input.SuccessorID); err == nil {
+		if p.ParentID, err = optIntID("parentId", typeUnit, input.ParentID); err == nil {
+			if p.SuccessorID, err = optIntID("successorId", typeUnit, input.SuccessorID); err == nil {
 				var u catalog.Unit
 				if u, err = r.Store.UpdateUnit(ctx, id, p); err == nil {
 					return &model.AdministrativeUnitPayload{AdministrativeUnit: &u, UserErrors: []model.UserError{}}, nil
@@ -112,7 +112,7 @@ func (r *mutationResolver) UpdateLegalDocument(ctx context.Context, input model.
 	p := catalog.LegalDocumentPatch{Number: input.Number, Title: input.Title, Type: enumText(input.Type),
 		Issuer: input.Issuer, IssuedOn: input.IssuedOn, EffectiveOn: input.EffectiveOn, ExpiresOn: input.ExpiresOn,
 		Validity: enumText(input.Validity), ReviewOutcome: enumText(input.ReviewOutcome)}
-	id, err := parseIntID("input.id", typeLegalDocument, input.ID)
+	id, err := parseIntID("id", typeLegalDocument, input.ID)
 	if err == nil {
 		err = inputLimits(p.Validate())
 	}
@@ -138,10 +138,10 @@ func (r *mutationResolver) RemoveUnitProcedures(ctx context.Context, input model
 
 // UpdateSector is the resolver for the updateSector field.
 func (r *mutationResolver) UpdateSector(ctx context.Context, input model.UpdateSectorInput) (*model.SectorPayload, error) {
-	id, err := parseIntID("input.id", typeSector, input.ID)
+	id, err := parseIntID("id", typeSector, input.ID)
 	if err == nil {
 		var ministry *int64
-		if ministry, err = optIntID("input.ministryUnitId", typeUnit, input.MinistryUnitID); err == nil {
+		if ministry, err = optIntID("ministryUnitId", typeUnit, input.MinistryUnitID); err == nil {
 			var s catalog.Sector
 			if s, err = r.Store.SetSectorMinistry(ctx, id, ministry); err == nil {
 				return &model.SectorPayload{Sector: &s, UserErrors: []model.UserError{}}, nil

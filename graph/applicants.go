@@ -27,7 +27,7 @@ func (r *Resolver) defaultNewApplicants(ctx context.Context, a auth.Actor, in mo
 	}
 	if unit == nil {
 		u, err := r.Store.UnitByCode(ctx, a.UnitCode)
-		if errs.Code(err) == errs.NotFound {
+		if errs.KindOf(err) == errs.NotFound {
 			return nil // the store refuses the proposal with the reason
 		}
 		if err != nil {

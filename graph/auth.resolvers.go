@@ -28,7 +28,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*auth.Actor, error) {
 // Unit is the resolver for the unit field.
 func (r *viewerResolver) Unit(ctx context.Context, obj *auth.Actor) (*catalog.Unit, error) {
 	u, err := r.Store.UnitByCode(ctx, obj.UnitCode)
-	if errs.Code(err) == errs.NotFound {
+	if errs.KindOf(err) == errs.NotFound {
 		return nil, nil
 	}
 	if err != nil {

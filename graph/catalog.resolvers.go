@@ -121,7 +121,7 @@ func (r *queryResolver) Procedures(ctx context.Context, filter *model.ProcedureF
 func (r *queryResolver) Procedure(ctx context.Context, code string) (*catalog.Procedure, error) {
 	parts := selectedParts(ctx)
 	p, err := r.Store.ProcedureDetailByCode(ctx, code, selectedTexts(ctx), parts)
-	if errs.Code(err) == errs.NotFound {
+	if errs.KindOf(err) == errs.NotFound {
 		return nil, nil
 	}
 	if err != nil {

@@ -6,17 +6,34 @@ import (
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/lib/pq"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"tthc/graph/model"
 	"tthc/internal/errs"
 )
 
-// Codes the edge adds to the domain's (errs). Parse and validation errors
-// keep gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED, and
-// the complexity limit its COMPLEXITY_LIMIT_EXCEEDED.
+// The extensions.code of each kind of domain error. Codes are part of the
+// API contract: never rename one.
+var kindCodes = map[errs.Kind]string{
+	errs.Invalid:         codeBadInput,
+	errs.NotFound:        "NOT_FOUND",
+	errs.Conflict:        "CONFLICT",
+	errs.Unauthenticated: "UNAUTHENTICATED",
+	errs.Forbidden:       "FORBIDDEN",
+	errs.Timeout:         codeTimeout,
+	errs.Internal:        codeInternal,
+	// A database that is down or restarting is, to the client, an
+	// internal error for now.
+	errs.Unavailable: codeInternal,
+}
+
+// Codes the edge adds to the domain's. Parse and validation errors keep
+// gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED, and the
+// complexity limit its COMPLEXITY_LIMIT_EXCEEDED.
 const (
+	codeBadInput   = "BAD_USER_INPUT"
+	codeInternal   = "INTERNAL"
 	codeTimeout    = "TIMEOUT"
 	codeCancelled  = "CANCELLED" // seen by nobody: the client is gone
 	codeTooDeep    = "DEPTH_LIMIT_EXCEEDED"
@@ -25,17 +42,47 @@ const (
 	codeBadMethod  = "METHOD_NOT_ALLOWED"
 )
 
+// ErrorCode returns the extensions.code of err, for the HTTP routes that
+// answer errors outside GraphQL (the CSV exports).
+func ErrorCode(err error) string { return kindCodes[errs.KindOf(err)] }
+
+// inputFields maps the names the domain gives to the fields of a
+// mutation's input to their names in the schema, where the two differ.
+var inputFields = map[string]string{
+	"procedure":     "procedureId",
+	"procedures":    "procedureIds",
+	"unit":          "unitId",
+	"proposingUnit": "proposingUnitId",
+	"parent":        "parentId",
+	"ministry":      "ministryUnitId",
+	"implementedBy": "legalDocumentNumber",
+}
+
+// inputPath is the GraphQL path of a field of a mutation's input, as the
+// domain names it: "procedure" is "input.procedureId". Every mutation
+// takes its arguments in one input object.
+func inputPath(field string) string {
+	if field == "" {
+		return ""
+	}
+	if f, ok := inputFields[field]; ok {
+		field = f
+	}
+	return "input." + field
+}
+
 // presentError gives every error a stable extensions.code. Errors the
 // caller can act on keep their message; anything else is logged and shown
-// as "internal error", so no SQL or stack ever reaches a client.
+// as "internal error", so no SQL or stack ever reaches a client. A field
+// named by a query's error is the argument of that name.
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var appErr *errs.Error
 		switch {
-		case errors.As(err, &appErr):
+		case errors.As(err, &appErr) && appErr.Kind != errs.Unavailable && appErr.Kind != errs.Timeout:
 			out := &gqlerror.Error{Message: appErr.Message, Path: gqlErr.Path, Locations: gqlErr.Locations}
-			out.Extensions = map[string]any{"code": appErr.Code}
+			out.Extensions = map[string]any{"code": kindCodes[appErr.Kind]}
 			if appErr.Field != "" {
 				out.Extensions["field"] = appErr.Field
 			}
@@ -47,10 +94,10 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				gqlErr.Extensions = map[string]any{}
 			}
 			if _, ok := gqlErr.Extensions["code"]; !ok {
-				gqlErr.Extensions["code"] = errs.Invalid
+				gqlErr.Extensions["code"] = codeBadInput
 			}
 			return gqlErr
-		case isTimeout(err):
+		case isTimeout(ctx, err):
 			return &gqlerror.Error{Message: timeoutMessage, Path: gqlErr.Path,
 				Extensions: map[string]any{"code": codeTimeout}}
 		case errors.Is(ctx.Err(), context.Canceled):
@@ -62,8 +109,23 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		logger.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 		return &gqlerror.Error{Message: "internal error", Path: gqlErr.Path, Locations: gqlErr.Locations,
-			Extensions: map[string]any{"code": errs.Internal}}
+			Extensions: map[string]any{"code": codeInternal}}
 	}
+}
+
+// userErrors splits a mutation's error: what the caller can fix (bad
+// input, a missing entity, a stale version) becomes userErrors in the
+// payload, with the field as a path in the input; missing rights and
+// internal errors stay top-level errors.
+func userErrors(err error) ([]model.UserError, error) {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		switch e.Kind {
+		case errs.Invalid, errs.NotFound, errs.Conflict:
+			return []model.UserError{{Field: optStr(inputPath(e.Field)), Message: e.Message, Code: kindCodes[e.Kind]}}, nil
+		}
+	}
+	return nil, err
 }
 
 const timeoutMessage = "the request took too long and was cancelled"
@@ -88,12 +150,12 @@ func answerTimeout(ctx context.Context, next graphql.OperationHandler) graphql.R
 	}
 }
 
-// isTimeout tells whether err comes from the request deadline or from
-// PostgreSQL's statement_timeout.
-func isTimeout(err error) bool {
-	var pqErr *pq.Error
-	return errors.Is(err, context.DeadlineExceeded) ||
-		(errors.As(err, &pqErr) && pqErr.Code == "57014") // query_canceled
+// isTimeout tells whether err comes from running out of time: the
+// request's deadline passed, or the store says a statement was cancelled
+// (PostgreSQL's statement_timeout).
+func isTimeout(ctx context.Context, err error) bool {
+	return errs.KindOf(err) == errs.Timeout || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(ctx.Err(), context.DeadlineExceeded)
 }
 
 // recoverPanic turns a resolver panic into an internal error, logged with

@@ -14,6 +14,7 @@ import (
 
 	"tthc/graph/generated"
 	"tthc/graph/model"
+	"tthc/internal/auth"
 	"tthc/internal/page"
 	"tthc/internal/trusted"
 )
@@ -53,7 +54,7 @@ func NewHandler(r *Resolver, logger *slog.Logger, opts Options) *handler.Server 
 		PayloadReadLimit:      &limits.MaxMessageBytes,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			if h := p.Authorization(); h != "" {
-				ctx = Authenticate(ctx, r.Verifier, h)
+				ctx = auth.Authenticate(ctx, r.Verifier, h)
 			}
 			ctx = context.WithValue(ctx, socketKey{}, &socket{})
 			// A subscription lives for hours: its loaders must not cache.

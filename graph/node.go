@@ -21,7 +21,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	l := loadersFrom(ctx)
 	if typ == typeAuthorityLevel {
 		level, err := r.level(ctx, catalog.LevelCode(key))
-		if errs.Code(err) == errs.NotFound {
+		if errs.KindOf(err) == errs.NotFound {
 			return nil, nil
 		}
 		return level, err

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -38,12 +37,6 @@ type EventSource interface {
 	Subscribe(ctx context.Context) <-chan proposal.Notice
 }
 
-// TokenVerifier checks a bearer token; internal/auth.Verifier implements
-// it.
-type TokenVerifier interface {
-	Verify(token string) (auth.Actor, error)
-}
-
 const typeProposal = "Proposal"
 
 // visibility is which proposals the request's caller may read: nothing
@@ -56,27 +49,6 @@ func visibility(ctx context.Context) proposal.Visibility {
 	return proposal.VisibilityOf(a)
 }
 
-// Authenticate puts the actor of an "Authorization: Bearer ..." value in
-// ctx, or the reason the token was refused. No header means an anonymous
-// caller, who may still read the public catalog.
-func Authenticate(ctx context.Context, v TokenVerifier, header string) context.Context {
-	if header == "" {
-		return ctx
-	}
-	token := auth.BearerToken(header)
-	if token == "" {
-		return auth.WithError(ctx, errs.Errorf(errs.Unauthenticated, "the Authorization header must be \"Bearer <token>\""))
-	}
-	if v == nil {
-		return auth.WithError(ctx, errs.Errorf(errs.Unauthenticated, "this server accepts no tokens: it has no JWT configuration"))
-	}
-	a, err := v.Verify(token)
-	if err != nil {
-		return auth.WithError(ctx, err)
-	}
-	return auth.WithActor(ctx, a)
-}
-
 // authDirective implements @auth(requires: [...]): the field resolves only
 // for an authenticated caller holding one of the roles.
 func authDirective(ctx context.Context, _ any, next graphql.Resolver, requires []auth.Role) (any, error) {
@@ -84,20 +56,6 @@ func authDirective(ctx context.Context, _ any, next graphql.Resolver, requires [
 		return nil, err
 	}
 	return next(ctx)
-}
-
-// userErrors splits a mutation's error: what the caller can fix (bad
-// input, a missing entity, a stale version) becomes userErrors in the
-// payload; missing rights and internal errors stay top-level errors.
-func userErrors(err error) ([]model.UserError, error) {
-	var e *errs.Error
-	if errors.As(err, &e) {
-		switch e.Code {
-		case errs.Invalid, errs.NotFound, errs.Conflict:
-			return []model.UserError{{Field: optStr(e.Field), Message: e.Message, Code: e.Code}}, nil
-		}
-	}
-	return nil, err
 }
 
 // proposalFilter decodes the GraphQL filter into the domain's.
@@ -205,13 +163,13 @@ func newProposal(in model.CreateProposalInput) (proposal.New, error) {
 		n   proposal.New
 		err error
 	)
-	if n.ProcedureID, err = parseIntID("input.procedureId", typeProcedure, in.ProcedureID); err != nil {
+	if n.ProcedureID, err = parseIntID("procedureId", typeProcedure, in.ProcedureID); err != nil {
 		return n, err
 	}
-	if n.UnitID, err = optIntID("input.unitId", typeUnit, in.UnitID); err != nil {
+	if n.UnitID, err = optIntID("unitId", typeUnit, in.UnitID); err != nil {
 		return n, err
 	}
-	if n.ProposingUnitID, err = optIntID("input.proposingUnitId", typeUnit, in.ProposingUnitID); err != nil {
+	if n.ProposingUnitID, err = optIntID("proposingUnitId", typeUnit, in.ProposingUnitID); err != nil {
 		return n, err
 	}
 	n.Content = proposal.Content{
@@ -226,7 +184,7 @@ func newProposal(in model.CreateProposalInput) (proposal.New, error) {
 // proposalEdit returns the edit that updateProposal applies: the fields
 // given replace the stored ones.
 func proposalEdit(in model.UpdateProposalInput) (func(*proposal.Proposal) error, error) {
-	unitID, err := optIntID("input.unitId", typeUnit, in.UnitID)
+	unitID, err := optIntID("unitId", typeUnit, in.UnitID)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +229,7 @@ func (r *Resolver) transition(ctx context.Context, id string, version int, step 
 	if err != nil {
 		return nil, err
 	}
-	pid, err := parseIntID("input.id", typeProposal, id)
+	pid, err := parseIntID("id", typeProposal, id)
 	if err == nil {
 		var (
 			p  proposal.Proposal

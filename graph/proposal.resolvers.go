@@ -56,7 +56,7 @@ func (r *mutationResolver) UpdateProposal(ctx context.Context, input model.Updat
 	if err != nil {
 		return nil, err
 	}
-	id, err := parseIntID("input.id", typeProposal, input.ID)
+	id, err := parseIntID("id", typeProposal, input.ID)
 	if err == nil {
 		var edit func(*proposal.Proposal) error
 		if edit, err = proposalEdit(input); err == nil {

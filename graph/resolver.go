@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"tthc/graph/model"
+	"tthc/internal/auth"
 	"tthc/internal/catalog"
 	"tthc/internal/errs"
 	"tthc/internal/page"
@@ -19,7 +20,7 @@ type Resolver struct {
 	Events EventSource
 	// Verifier checks the tokens of WebSocket connections; nil refuses
 	// them all.
-	Verifier TokenVerifier
+	Verifier *auth.Verifier
 	// Versions knows the catalog's newest version; nil: unknown.
 	Versions VersionSource
 	Logger   *slog.Logger

@@ -111,6 +111,28 @@ func Require(ctx context.Context, roles ...Role) (Actor, error) {
 	return a, nil
 }
 
+// Authenticate puts in ctx the actor of an "Authorization: Bearer ..."
+// header value, or the reason the token was refused. No header means an
+// anonymous caller, who may still read the public catalog; a nil v
+// refuses every token.
+func Authenticate(ctx context.Context, v *Verifier, header string) context.Context {
+	if header == "" {
+		return ctx
+	}
+	token := BearerToken(header)
+	if token == "" {
+		return WithError(ctx, errs.Errorf(errs.Unauthenticated, "the Authorization header must be \"Bearer <token>\""))
+	}
+	if v == nil {
+		return WithError(ctx, errs.Errorf(errs.Unauthenticated, "this server accepts no tokens: it has no JWT configuration"))
+	}
+	a, err := v.Verify(token)
+	if err != nil {
+		return WithError(ctx, err)
+	}
+	return WithActor(ctx, a)
+}
+
 // Anonymous tells whether the caller sent no token at all.
 func Anonymous(ctx context.Context) bool {
 	id, _ := ctx.Value(actorKey{}).(identity)

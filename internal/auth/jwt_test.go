@@ -83,7 +83,7 @@ func TestVerifyRefuses(t *testing.T) {
 	}
 	for name, tok := range tests {
 		_, err := v.Verify(tok)
-		if errs.Code(err) != errs.Unauthenticated {
+		if errs.KindOf(err) != errs.Unauthenticated {
 			t.Errorf("%s: got %v, want UNAUTHENTICATED", name, err)
 		}
 		if err != nil && strings.Contains(err.Error(), tok) {
@@ -206,7 +206,7 @@ func TestVerifyRefusesDatesThatAreNotNumbers(t *testing.T) {
 			"a list of a number": []int64{ok},
 		} {
 			_, err := v.Verify(token(name, value))
-			if errs.Code(err) != errs.Unauthenticated {
+			if errs.KindOf(err) != errs.Unauthenticated {
 				t.Errorf("%s as %s: %v, want UNAUTHENTICATED", name, what, err)
 			}
 		}

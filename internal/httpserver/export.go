@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"tthc/graph"
-	"tthc/internal/errs"
 	"tthc/internal/postgres"
 )
 
@@ -70,7 +69,7 @@ func exportProcedures(db *postgres.DB, logger *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f, err := graph.DecodeProcedureFilter(r.URL.Query().Get("filter"))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, errs.Code(err), err.Error())
+			writeError(w, http.StatusBadRequest, graph.ErrorCode(err), err.Error())
 			return
 		}
 		writeCSV(w, r, logger, "thu-tuc-hanh-chinh.csv", procedureHeaders, func(write func([]string) error) error {

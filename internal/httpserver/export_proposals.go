@@ -30,20 +30,20 @@ var proposalHeaders = []string{"Mã phương án", "Tên phương án", "Mã th�
 // rows as the proposals query does.
 func exportProposals(cfg Config) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ctx := graph.Authenticate(r.Context(), verifier(cfg), r.Header.Get("Authorization"))
+		ctx := auth.Authenticate(r.Context(), cfg.Verifier, r.Header.Get("Authorization"))
 		a, err := auth.Require(ctx, auth.Officer, auth.Reviewer, auth.Analyst)
 		if err != nil {
 			status := http.StatusForbidden
-			if errs.Code(err) == errs.Unauthenticated {
+			if errs.KindOf(err) == errs.Unauthenticated {
 				status = http.StatusUnauthorized
 				w.Header().Set("WWW-Authenticate", `Bearer realm="tthc"`)
 			}
-			writeError(w, status, errs.Code(err), err.Error())
+			writeError(w, status, graph.ErrorCode(err), err.Error())
 			return
 		}
 		f, err := graph.DecodeProposalFilter(r.URL.Query().Get("filter"))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, errs.Code(err), err.Error())
+			writeError(w, http.StatusBadRequest, graph.ErrorCode(err), err.Error())
 			return
 		}
 		writeCSV(w, r, cfg.Logger, "phuong-an-don-gian-hoa.csv", proposalHeaders, func(write func([]string) error) error {

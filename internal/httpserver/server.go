@@ -71,11 +71,8 @@ type Config struct {
 // NewServer returns the service's handler with all its routes.
 func NewServer(cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	resolver := &graph.Resolver{Store: cfg.DB, Logger: cfg.Logger}
-	// Typed nils must not become non-nil interfaces.
-	if cfg.Verifier != nil {
-		resolver.Verifier = cfg.Verifier
-	}
+	resolver := &graph.Resolver{Store: cfg.DB, Verifier: cfg.Verifier, Logger: cfg.Logger}
+	// A typed nil must not become a non-nil interface.
 	if cfg.Broker != nil {
 		resolver.Events = cfg.Broker
 	}
@@ -159,19 +156,11 @@ func runOperation(cfg Config, admit gate, next http.Handler) http.Handler {
 			}
 			defer admit.leave()
 		}
-		ctx = graph.Authenticate(ctx, verifier(cfg), r.Header.Get("Authorization"))
+		ctx = auth.Authenticate(ctx, cfg.Verifier, r.Header.Get("Authorization"))
 		ctx = graph.WithLoaders(ctx, cfg.DB)
 		next.ServeHTTP(w, r.WithContext(ctx))
 		if errors.Is(r.Context().Err(), context.Canceled) {
 			cfg.Logger.DebugContext(ctx, "the client went away before its answer")
 		}
 	})
-}
-
-// verifier returns cfg.Verifier as an interface that is nil when it is.
-func verifier(cfg Config) graph.TokenVerifier {
-	if cfg.Verifier == nil {
-		return nil
-	}
-	return cfg.Verifier
 }

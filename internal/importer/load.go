@@ -97,7 +97,7 @@ func Load(ctx context.Context, r io.Reader, store Store, progress io.Writer) (Su
 		draft := rec.Draft()
 		outcome, err := store.SaveProcedure(ctx, draft, Hash(draft))
 		if err != nil {
-			if errs.Code(err) == errs.Invalid {
+			if errs.KindOf(err) == errs.Invalid {
 				reject(rec.Procedure.Code, err.Error())
 				continue
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -31,7 +30,7 @@ func unitByID(ctx context.Context, q queryer, id int64) (catalog.Unit, error) {
 	var r unitRow
 	err := get(ctx, q, &r, `SELECT `+unitColumns+`, NULL AS cursor_keys FROM administrative_units u WHERE u.id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return catalog.Unit{}, &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such administrative unit"}
+		return catalog.Unit{}, errs.Errorf(errs.NotFound, "no such administrative unit").At("id")
 	}
 	return r.unit(), err
 }
@@ -54,7 +53,7 @@ func (d *DB) CreateProcedure(ctx context.Context, dr catalog.ProcedureDraft) (ca
 			return err
 		}
 		if exists {
-			return &errs.Error{Code: errs.Conflict, Field: "input.code", Message: fmt.Sprintf("a procedure with code %q exists", dr.Procedure.Code)}
+			return errs.Errorf(errs.Conflict, "a procedure with code %q exists", dr.Procedure.Code).At("code")
 		}
 		// An administrator's record has no import digest: the next import
 		// of the same code from the portal replaces it.
@@ -73,7 +72,7 @@ func (d *DB) UpdateProcedure(ctx context.Context, id int64, p catalog.ProcedureP
 	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := get(ctx, tx, &code, `SELECT code FROM procedures WHERE id = $1 FOR UPDATE`, id); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such procedure"}
+				return errs.Errorf(errs.NotFound, "no such procedure").At("id")
 			}
 			return err
 		}
@@ -150,7 +149,7 @@ func (d *DB) CreateUnit(ctx context.Context, u catalog.Unit) (catalog.Unit, erro
 			return err
 		}
 		if exists {
-			return &errs.Error{Code: errs.Conflict, Field: "input.code", Message: fmt.Sprintf("a unit with code %q exists", u.Code)}
+			return errs.Errorf(errs.Conflict, "a unit with code %q exists", u.Code).At("code")
 		}
 		var id int64
 		if err := getNamed(ctx, tx, &id, `
@@ -178,7 +177,7 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, p catalog.UnitPatch) (cat
 				return err
 			}
 			if cycle {
-				return errs.Fieldf("input.parentId", "a unit cannot be placed under itself or a unit under it")
+				return errs.Fieldf("parent", "a unit cannot be placed under itself or a unit under it")
 			}
 		}
 		if _, err := execNamed(ctx, tx, `
@@ -211,7 +210,7 @@ func (d *DB) CreateLegalDocument(ctx context.Context, l catalog.LegalDocument) (
 	if err != nil {
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
-			return catalog.LegalDocument{}, &errs.Error{Code: errs.Conflict, Field: "input.number", Message: fmt.Sprintf("legal document %q exists", l.Number)}
+			return catalog.LegalDocument{}, errs.Errorf(errs.Conflict, "legal document %q exists", l.Number).At("number")
 		}
 		return catalog.LegalDocument{}, dataError(err)
 	}
@@ -239,7 +238,7 @@ func (d *DB) UpdateLegalDocument(ctx context.Context, id int64, p catalog.LegalD
 		return catalog.LegalDocument{}, dataError(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return catalog.LegalDocument{}, &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such legal document"}
+		return catalog.LegalDocument{}, errs.Errorf(errs.NotFound, "no such legal document").At("id")
 	}
 	return d.legalDocumentByID(ctx, id)
 }
@@ -256,7 +255,7 @@ func (d *DB) legalDocumentByID(ctx context.Context, id int64) (catalog.LegalDocu
 // how many were new.
 func (d *DB) AddUnitProcedures(ctx context.Context, unitID int64, procedureIDs []int64) (int, error) {
 	if _, err := unitByID(ctx, d.db, unitID); err != nil {
-		return 0, relabel(err, "input.unitId")
+		return 0, relabel(err, "unit")
 	}
 	var missing int
 	if err := get(ctx, d.db, &missing, `SELECT count(*) FROM unnest($1::bigint[]) x(id)
@@ -264,7 +263,7 @@ func (d *DB) AddUnitProcedures(ctx context.Context, unitID int64, procedureIDs [
 		return 0, err
 	}
 	if missing > 0 {
-		return 0, &errs.Error{Code: errs.NotFound, Field: "input.procedureIds", Message: fmt.Sprintf("%d of the procedures do not exist", missing)}
+		return 0, errs.Errorf(errs.NotFound, "%d of the procedures do not exist", missing).At("procedures")
 	}
 	res, err := exec(ctx, d.db, `INSERT INTO unit_procedures (unit_id, procedure_id)
 		SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, unitID, pq.Array(procedureIDs))
@@ -279,7 +278,7 @@ func (d *DB) AddUnitProcedures(ctx context.Context, unitID int64, procedureIDs [
 // returns how many were there.
 func (d *DB) RemoveUnitProcedures(ctx context.Context, unitID int64, procedureIDs []int64) (int, error) {
 	if _, err := unitByID(ctx, d.db, unitID); err != nil {
-		return 0, relabel(err, "input.unitId")
+		return 0, relabel(err, "unit")
 	}
 	res, err := exec(ctx, d.db, `DELETE FROM unit_procedures WHERE unit_id = $1 AND procedure_id = ANY($2)`, unitID, pq.Array(procedureIDs))
 	if err != nil {
@@ -295,10 +294,10 @@ func (d *DB) SetSectorMinistry(ctx context.Context, sectorID int64, ministryID *
 	if ministryID != nil {
 		u, err := unitByID(ctx, d.db, *ministryID)
 		if err != nil {
-			return catalog.Sector{}, relabel(err, "input.ministryUnitId")
+			return catalog.Sector{}, relabel(err, "ministry")
 		}
 		if u.Level != catalog.LevelMinistry {
-			return catalog.Sector{}, errs.Fieldf("input.ministryUnitId", "%s is not a ministry", u.Name)
+			return catalog.Sector{}, errs.Fieldf("ministry", "%s is not a ministry", u.Name)
 		}
 	}
 	res, err := exec(ctx, d.db, `UPDATE sectors SET ministry_unit_id = $2 WHERE id = $1`, sectorID, ministryID)
@@ -306,7 +305,7 @@ func (d *DB) SetSectorMinistry(ctx context.Context, sectorID int64, ministryID *
 		return catalog.Sector{}, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return catalog.Sector{}, &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such sector"}
+		return catalog.Sector{}, errs.Errorf(errs.NotFound, "no such sector").At("id")
 	}
 	s, err := d.Sectors(ctx, []int64{sectorID})
 	if err != nil || len(s) == 0 {
@@ -318,8 +317,8 @@ func (d *DB) SetSectorMinistry(ctx context.Context, sectorID int64, ministryID *
 // relabel points a NotFound error at field.
 func relabel(err error, field string) error {
 	var e *errs.Error
-	if errors.As(err, &e) && e.Code == errs.NotFound {
-		return &errs.Error{Code: e.Code, Field: field, Message: e.Message}
+	if errors.As(err, &e) && e.Kind == errs.NotFound {
+		return e.At(field)
 	}
 	return err
 }

@@ -257,10 +257,10 @@ func sel(ctx context.Context, q queryer, dest any, query string, args ...any) er
 	defer statement(ctx, query)()
 	if p, ok := q.(*pool); ok {
 		if st := p.prepared(ctx, query); st != nil {
-			return st.SelectContext(ctx, dest, args...)
+			return dbError(st.SelectContext(ctx, dest, args...))
 		}
 	}
-	return q.SelectContext(ctx, dest, query, args...)
+	return dbError(q.SelectContext(ctx, dest, query, args...))
 }
 
 func get(ctx context.Context, q queryer, dest any, query string, args ...any) error {
@@ -268,15 +268,16 @@ func get(ctx context.Context, q queryer, dest any, query string, args ...any) er
 	defer statement(ctx, query)()
 	if p, ok := q.(*pool); ok {
 		if st := p.prepared(ctx, query); st != nil {
-			return st.GetContext(ctx, dest, args...)
+			return dbError(st.GetContext(ctx, dest, args...))
 		}
 	}
-	return q.GetContext(ctx, dest, query, args...)
+	return dbError(q.GetContext(ctx, dest, query, args...))
 }
 
 func exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result, error) {
 	defer statement(ctx, query)()
-	return q.ExecContext(ctx, query, args...)
+	res, err := q.ExecContext(ctx, query, args...)
+	return res, dbError(err)
 }
 
 // getNamed and execNamed run a statement whose parameters are named
@@ -305,13 +306,16 @@ func execNamed(ctx context.Context, q queryer, query string, arg any) (sql.Resul
 func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := d.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("begin: %w", dbError(err))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", dbError(err))
+	}
+	return nil
 }
 
 // ExecScript runs a trusted SQL script of several statements, such as the

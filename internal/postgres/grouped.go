@@ -225,7 +225,7 @@ func (q groupedQuery) run(ctx context.Context, db queryer, dest []any, row func(
 	defer statement(ctx, query)()
 	rows, err := db.QueryxContext(ctx, query, q.where.args...)
 	if err != nil {
-		return 0, err
+		return 0, dbError(err)
 	}
 	defer rows.Close()
 	n := len(q.dims)
@@ -257,7 +257,7 @@ func (q groupedQuery) run(ctx context.Context, db queryer, dest []any, row func(
 	}
 	for rows.Next() {
 		if err := rows.Scan(scan...); err != nil {
-			return 0, err
+			return 0, dbError(err)
 		}
 		group := make([]report.GroupKey, n)
 		for i, d := range q.dims {
@@ -293,7 +293,7 @@ func (q groupedQuery) run(ctx context.Context, db queryer, dest []any, row func(
 		row(group, total)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, dbError(err)
 	}
 	if buckets.Int64 > 0 {
 		buckets.Int64-- // the total row

@@ -13,7 +13,6 @@ import (
 	"github.com/lib/pq"
 
 	"tthc/internal/catalog"
-	"tthc/internal/errs"
 )
 
 // SaveProcedure writes a draft keyed by its national code. hash is a digest
@@ -37,24 +36,6 @@ func (d *DB) SaveProcedure(ctx context.Context, dr catalog.ProcedureDraft, hash 
 		return "", fmt.Errorf("save procedure %.60q: %w", dr.Procedure.Code, dataError(err))
 	}
 	return outcome, nil
-}
-
-// dataError turns a database refusal of bad data (a check or key violation,
-// a value out of range, an index entry too large) into a user error that
-// names the constraint, and passes other errors through.
-func dataError(err error) error {
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) {
-		switch pqErr.Code.Class() {
-		case "22", "23", "54":
-			what := pqErr.Constraint
-			if what == "" {
-				what = pqErr.Code.Name()
-			}
-			return errs.Errorf(errs.Invalid, "refused by the database: %s", what)
-		}
-	}
-	return err
 }
 
 func saveProcedure(ctx context.Context, tx *sqlx.Tx, dr catalog.ProcedureDraft, hash string) (catalog.Outcome, error) {

@@ -370,16 +370,16 @@ func (d *DB) CreateProposal(ctx context.Context, a auth.Actor, in proposal.New) 
 		case facts.ActorUnit == nil:
 			return errs.Errorf(errs.Forbidden, "your token's unit %q is not in the catalog", a.UnitCode)
 		case facts.ProposingUnit == nil:
-			return errs.Fieldf("input.proposingUnitId", "no such administrative unit")
+			return errs.Fieldf("proposingUnit", "no such administrative unit")
 		}
 		if err := proposal.Authorize(a, proposal.ActionCreate, proposal.Scope{OwnUnit: facts.OwnUnit}); err != nil {
 			return err
 		}
 		if !facts.ProcedureExists {
-			return &errs.Error{Code: errs.NotFound, Field: "input.procedureId", Message: "no such procedure"}
+			return errs.Errorf(errs.NotFound, "no such procedure").At("procedure")
 		}
 		if !facts.HandledByUnit {
-			return errs.Fieldf("input.unitId", "that unit does not handle this procedure (see its local catalog)")
+			return errs.Fieldf("unit", "that unit does not handle this procedure (see its local catalog)")
 		}
 		c := in.Content
 		var id int64
@@ -465,7 +465,7 @@ func lockProposal(ctx context.Context, tx *sqlx.Tx, a auth.Actor, id int64, vers
 			coalesce(pr.reviewing_unit_id = (SELECT id FROM actor), false) AS reviewing_unit
 		FROM proposals pr WHERE pr.id = $1 FOR UPDATE OF pr`, id, a.UnitCode)
 	if errors.Is(err, sql.ErrNoRows) {
-		return proposal.Proposal{}, &errs.Error{Code: errs.NotFound, Field: "input.id", Message: "no such proposal"}
+		return proposal.Proposal{}, errs.Errorf(errs.NotFound, "no such proposal").At("id")
 	}
 	if err != nil {
 		return proposal.Proposal{}, err
@@ -479,8 +479,8 @@ func lockProposal(ctx context.Context, tx *sqlx.Tx, a auth.Actor, id int64, vers
 		return p, err
 	}
 	if p.Version != version {
-		return p, &errs.Error{Code: errs.Conflict, Field: "input.version",
-			Message: fmt.Sprintf("the proposal changed since you read it (you sent version %d, it is now at %d): reload it and try again", version, p.Version)}
+		return p, errs.Errorf(errs.Conflict, "the proposal changed since you read it (you sent version %d, it is now at %d): reload it and try again",
+			version, p.Version).At("version")
 	}
 	return p, nil
 }
@@ -510,7 +510,7 @@ func (d *DB) UpdateProposal(ctx context.Context, a auth.Actor, id int64, version
 				return err
 			}
 			if !handled {
-				return errs.Fieldf("input.unitId", "that unit does not handle this procedure (see its local catalog)")
+				return errs.Fieldf("unit", "that unit does not handle this procedure (see its local catalog)")
 			}
 		}
 		c := p.Content

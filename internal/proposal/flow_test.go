@@ -103,10 +103,10 @@ func TestDraftToImplemented(t *testing.T) {
 		t.Fatalf("a district's proposal is reviewed by %+v, want the province 40", p.Proposal.ReviewingUnit)
 	}
 	// A submitted proposal cannot be edited; decisions need a review first.
-	if u := step(officerDL, "updateProposal", "UpdateProposalInput", p.Proposal.Version, map[string]any{"title": "x"}); len(u.UserErrors) == 0 || u.UserErrors[0].Code != errs.Invalid {
+	if u := step(officerDL, "updateProposal", "UpdateProposalInput", p.Proposal.Version, map[string]any{"title": "x"}); len(u.UserErrors) == 0 || u.UserErrors[0].Code != "BAD_USER_INPUT" {
 		t.Errorf("editing a submitted proposal: %+v", u.UserErrors)
 	}
-	if d := step(reviewerNA, "decideProposal", "DecideProposalInput", p.Proposal.Version, map[string]any{"decision": "APPROVE"}); len(d.UserErrors) == 0 || d.UserErrors[0].Code != errs.Invalid {
+	if d := step(reviewerNA, "decideProposal", "DecideProposalInput", p.Proposal.Version, map[string]any{"decision": "APPROVE"}); len(d.UserErrors) == 0 || d.UserErrors[0].Code != "BAD_USER_INPUT" {
 		t.Errorf("deciding before review: %+v", d.UserErrors)
 	}
 	p = step(reviewerNA, "startReview", "ProposalTransitionInput", p.Proposal.Version, nil).ok(t, "start review")
@@ -223,7 +223,7 @@ func TestRoutingThroughTheDatabase(t *testing.T) {
 	if _, err := db.Exec(`UPDATE sectors SET ministry_unit_id = NULL WHERE id = (SELECT sector_id FROM procedures WHERE code = '1.004772')`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := route(officerNA, "1.004772", true); errs.Code(err) != errs.Invalid || !strings.Contains(err.Error(), "no ministry") {
+	if _, err := route(officerNA, "1.004772", true); errs.KindOf(err) != errs.Invalid || !strings.Contains(err.Error(), "no ministry") {
 		t.Errorf("no ministry for the sector: %v", err)
 	}
 }
@@ -333,7 +333,7 @@ func TestAdminMutations(t *testing.T) {
 	ministry := r.CreateAdministrativeUnit.AdministrativeUnit.ID
 	var dup struct{ CreateAdministrativeUnit struct{ UserErrors ue } }
 	e.query(t, &admin, `mutation { createAdministrativeUnit(input: {code: "BO-GDDT", name: "x", level: "MINISTRY", validFrom: "2000-01-01"}) { userErrors { field message code } } }`, nil).must(t, &dup)
-	if len(dup.CreateAdministrativeUnit.UserErrors) != 1 || dup.CreateAdministrativeUnit.UserErrors[0].Code != errs.Conflict {
+	if len(dup.CreateAdministrativeUnit.UserErrors) != 1 || dup.CreateAdministrativeUnit.UserErrors[0].Code != "CONFLICT" {
 		t.Errorf("duplicate unit code: %+v", dup.CreateAdministrativeUnit.UserErrors)
 	}
 

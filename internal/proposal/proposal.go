@@ -104,18 +104,18 @@ type Event struct {
 func (c *Content) Validate() error {
 	c.Title = strings.TrimSpace(c.Title)
 	if c.Title == "" {
-		return errs.Fieldf("input.title", "the title is empty")
+		return errs.Fieldf("title", "the title is empty")
 	}
 	if len(c.Kinds) == 0 {
-		return errs.Fieldf("input.kinds", "name at least one kind of simplification")
+		return errs.Fieldf("kinds", "name at least one kind of simplification")
 	}
 	seen := map[Kind]bool{}
 	for _, k := range c.Kinds {
 		if !slices.Contains(Kinds, k) {
-			return errs.Fieldf("input.kinds", "unknown kind %q", k)
+			return errs.Fieldf("kinds", "unknown kind %q", k)
 		}
 		if seen[k] {
-			return errs.Fieldf("input.kinds", "kind %s is given twice", k)
+			return errs.Fieldf("kinds", "kind %s is given twice", k)
 		}
 		seen[k] = true
 	}
@@ -124,13 +124,13 @@ func (c *Content) Validate() error {
 		a.DocumentNumber = strings.TrimSpace(a.DocumentNumber)
 		a.Articles = strings.TrimSpace(a.Articles)
 		if a.DocumentNumber == "" {
-			return errs.Fieldf("input.amendments", "amendment %d names no legal document", i+1)
+			return errs.Fieldf("amendments", "amendment %d names no legal document", i+1)
 		}
 	}
-	if err := c.Before.validate("input.before"); err != nil {
+	if err := c.Before.validate("before"); err != nil {
 		return err
 	}
-	return c.After.validate("input.after")
+	return c.After.validate("after")
 }
 
 // Notice announces that an event was written. Whoever receives it reads

@@ -95,7 +95,7 @@ func (d Decision) Target() (Status, error) {
 	case Return:
 		return StatusReturned, nil
 	}
-	return "", errs.Fieldf("input.decision", "unknown decision %q", d)
+	return "", errs.Fieldf("decision", "unknown decision %q", d)
 }
 
 // Step is a requested transition: the action, where it leads and what the
@@ -124,10 +124,10 @@ func (s Step) Check(from Status) error {
 		return errs.Errorf(errs.Invalid, "%s cannot make a proposal %s", s.Action, s.To)
 	}
 	if (s.To == StatusRejected || s.To == StatusReturned) && s.Comment == "" {
-		return errs.Fieldf("input.comment", "say why the proposal is %s", s.To)
+		return errs.Fieldf("comment", "say why the proposal is %s", s.To)
 	}
 	if s.To == StatusImplemented && s.ImplementedByNumber == "" {
-		return errs.Fieldf("input.legalDocumentNumber", "name the legal document that put the proposal into effect")
+		return errs.Fieldf("implementedBy", "name the legal document that put the proposal into effect")
 	}
 	return nil
 }

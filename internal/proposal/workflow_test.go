@@ -51,7 +51,7 @@ func TestStepCheck(t *testing.T) {
 		name string
 		from Status
 		step Step
-		code string // "" for allowed
+		kind errs.Kind // "" for allowed
 	}{
 		{"submit a draft", StatusDraft, Step{Action: ActionSubmit, To: StatusSubmitted}, ""},
 		{"resubmit a returned one", StatusReturned, Step{Action: ActionSubmit, To: StatusSubmitted}, ""},
@@ -70,11 +70,11 @@ func TestStepCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := tt.step.Check(tt.from)
-		if tt.code == "" && err != nil {
+		if tt.kind == "" && err != nil {
 			t.Errorf("%s: unexpected error %v", tt.name, err)
 		}
-		if tt.code != "" && errs.Code(err) != tt.code {
-			t.Errorf("%s: got %v, want code %s", tt.name, err, tt.code)
+		if tt.kind != "" && errs.KindOf(err) != tt.kind {
+			t.Errorf("%s: got %v, want kind %s", tt.name, err, tt.kind)
 		}
 	}
 }

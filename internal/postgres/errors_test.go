@@ -1,0 +1,84 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+	"time"
+
+	"tthc/internal/errs"
+	"tthc/internal/testdb"
+)
+
+// holdLock locks table from another connection until the test ends, so
+// that statements on it wait.
+func holdLock(t *testing.T, url, table string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := raw.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE ` + table + ` IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		tx.Rollback()
+		raw.Close()
+	})
+	return raw
+}
+
+// TestDatabaseErrorKinds checks that the store answers PostgreSQL's
+// conditions in the domain's vocabulary, with what it was doing.
+func TestDatabaseErrorKinds(t *testing.T) {
+	url := testdb.New(t)
+	ctx := context.Background()
+
+	t.Run("statement timeout is a Timeout", func(t *testing.T) {
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		db := testdb.Open(t, url+sep+"statement_timeout=100")
+		holdLock(t, url, "administrative_units")
+		_, err := db.UnitByCode(ctx, "40")
+		if errs.KindOf(err) != errs.Timeout {
+			t.Errorf("got %v (kind %s), want a Timeout", err, errs.KindOf(err))
+		}
+	})
+
+	t.Run("a connection cut mid-statement is Unavailable", func(t *testing.T) {
+		db := testdb.Open(t, url)
+		admin := holdLock(t, url, "administrative_units")
+		done := make(chan error, 1)
+		go func() {
+			_, err := db.UnitByCode(ctx, "40")
+			done <- err
+		}()
+		// Cut the connection of the statement that waits for the lock,
+		// as a restart of the server would, until it gives up: a
+		// statement that fails to prepare runs again unprepared.
+		deadline := time.After(20 * time.Second)
+		for {
+			if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE datname = current_database() AND application_name = 'tthc' AND wait_event_type = 'Lock'`); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if errs.KindOf(err) != errs.Unavailable {
+					t.Errorf("got %v (kind %s), want Unavailable", err, errs.KindOf(err))
+				}
+				return
+			case <-deadline:
+				t.Fatal("the statement never failed")
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	})
+}
