@@ -1,8 +1,6 @@
 package httpserver_test
 
 import (
-	"context"
-	"database/sql"
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
@@ -252,25 +250,7 @@ func TestTimeout(t *testing.T) {
 
 	// The other cases hold a lock on the procedures, so the query waits
 	// until its time runs out.
-	lock := func(t *testing.T) {
-		t.Helper()
-		raw, err := sql.Open("postgres", url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tx, err := raw.BeginTx(context.Background(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tx.Exec(`LOCK TABLE procedures IN ACCESS EXCLUSIVE MODE`); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			tx.Rollback()
-			raw.Close()
-		})
-	}
-
+	lock := func(t *testing.T) { testdb.Lock(t, url, "procedures") }
 	t.Run("request deadline while a statement waits", func(t *testing.T) {
 		a := newAPI(t, url, httpserver.Config{RequestTimeout: 200 * time.Millisecond})
 		lock(t)

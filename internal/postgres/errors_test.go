@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -10,28 +9,6 @@ import (
 	"tthc/internal/errs"
 	"tthc/internal/testdb"
 )
-
-// holdLock locks table from another connection until the test ends, so
-// that statements on it wait.
-func holdLock(t *testing.T, url, table string) *sql.DB {
-	t.Helper()
-	raw, err := sql.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := raw.BeginTx(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`LOCK TABLE ` + table + ` IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		tx.Rollback()
-		raw.Close()
-	})
-	return raw
-}
 
 // TestDatabaseErrorKinds checks that the store answers PostgreSQL's
 // conditions in the domain's vocabulary, with what it was doing.
@@ -45,7 +22,7 @@ func TestDatabaseErrorKinds(t *testing.T) {
 			sep = "&"
 		}
 		db := testdb.Open(t, url+sep+"statement_timeout=100")
-		holdLock(t, url, "administrative_units")
+		testdb.Lock(t, url, "administrative_units")
 		_, err := db.UnitByCode(ctx, "40")
 		if errs.KindOf(err) != errs.Timeout {
 			t.Errorf("got %v (kind %s), want a Timeout", err, errs.KindOf(err))
@@ -54,7 +31,7 @@ func TestDatabaseErrorKinds(t *testing.T) {
 
 	t.Run("a connection cut mid-statement is Unavailable", func(t *testing.T) {
 		db := testdb.Open(t, url)
-		admin := holdLock(t, url, "administrative_units")
+		admin := testdb.Lock(t, url, "administrative_units")
 		done := make(chan error, 1)
 		go func() {
 			_, err := db.UnitByCode(ctx, "40")

@@ -83,6 +83,29 @@ func Open(t testing.TB, url string) *postgres.DB {
 	return db
 }
 
+// Lock locks table of the database at url from another connection until
+// the test ends, so that statements on it wait. It returns that
+// connection's pool, for statements beside the lock.
+func Lock(t testing.TB, url, table string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := raw.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE ` + table + ` IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		tx.Rollback()
+		raw.Close()
+	})
+	return raw
+}
+
 // ModuleRoot returns the directory of go.mod.
 func ModuleRoot() string {
 	_, file, _, _ := runtime.Caller(0)
