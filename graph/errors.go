@@ -58,6 +58,15 @@ var inputFields = map[string]string{
 	"implementedBy": "legalDocumentNumber",
 }
 
+// argName is the schema's name of a field or argument the domain names
+// field: "unit" is "unitId".
+func argName(field string) string {
+	if f, ok := inputFields[field]; ok {
+		return f
+	}
+	return field
+}
+
 // inputPath is the GraphQL path of a field of a mutation's input, as the
 // domain names it: "procedure" is "input.procedureId". Every mutation
 // takes its arguments in one input object.
@@ -65,16 +74,14 @@ func inputPath(field string) string {
 	if field == "" {
 		return ""
 	}
-	if f, ok := inputFields[field]; ok {
-		field = f
-	}
-	return "input." + field
+	return "input." + argName(field)
 }
 
 // presentError gives every error a stable extensions.code. Errors the
 // caller can act on keep their message; anything else is logged and shown
 // as "internal error", so no SQL or stack ever reaches a client. A field
-// named by a query's error is the argument of that name.
+// named by a query's error is the argument of that name ("unit" is the
+// argument unitId).
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
@@ -84,7 +91,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out := &gqlerror.Error{Message: appErr.Message, Path: gqlErr.Path, Locations: gqlErr.Locations}
 			out.Extensions = map[string]any{"code": kindCodes[appErr.Kind]}
 			if appErr.Field != "" {
-				out.Extensions["field"] = appErr.Field
+				out.Extensions["field"] = argName(appErr.Field)
 			}
 			return out
 		case gqlErr.Err == nil:

@@ -26,6 +26,7 @@ func TestErrorCodes(t *testing.T) {
 		{errs.Fieldf("first", "first must be between 0 and 100"), "BAD_USER_INPUT", "first must be between 0 and 100", "first"},
 		{fmt.Errorf("procedures: by code: %w", errs.Errorf(errs.NotFound, "no procedure")), "NOT_FOUND", "no procedure", nil},
 		{errs.Errorf(errs.Conflict, "changed"), "CONFLICT", "changed", nil},
+		{errs.Errorf(errs.NotFound, "no such unit").At("unit"), "NOT_FOUND", "no such unit", "unitId"},
 		{errs.Errorf(errs.Unauthenticated, "sign in"), "UNAUTHENTICATED", "sign in", nil},
 		{errs.Errorf(errs.Forbidden, "no"), "FORBIDDEN", "no", nil},
 		{&errs.Error{Kind: errs.Timeout, Message: "cancelled", Err: errors.New("pq: canceling statement")}, "TIMEOUT", timeoutMessage, nil},

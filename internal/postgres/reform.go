@@ -88,7 +88,7 @@ func (d *DB) ReformProgress(ctx context.Context, unit *int64, year int) (report.
 		var name string
 		err := get(ctx, d.db, &name, `SELECT name FROM administrative_units WHERE id = $1`, *unit)
 		if errors.Is(err, sql.ErrNoRows) {
-			return out, errs.Errorf(errs.NotFound, "no such administrative unit").At("unitId")
+			return out, errs.Errorf(errs.NotFound, "no such administrative unit").At("unit")
 		}
 		if err != nil {
 			return out, fmt.Errorf("reform progress: unit %d: %w", *unit, err)
