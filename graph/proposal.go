@@ -18,18 +18,20 @@ import (
 
 // ProposalStore is what the proposal resolvers need; internal/postgres
 // implements it. Every read takes the caller's Visibility, so the data
-// layer itself keeps a proposal from whoever may not read it.
+// layer itself keeps a proposal from whoever may not read it; every write
+// goes through proposal.Service, which runs over the proposal.Store.
 type ProposalStore interface {
+	proposal.Store
 	ListProposals(ctx context.Context, v proposal.Visibility, f proposal.Filter, o proposal.Order, args page.Args) (page.Page[proposal.Proposal], error)
 	CountProposals(ctx context.Context, v proposal.Visibility, f proposal.Filter) (int, error)
 	ProposalsByIDs(ctx context.Context, v proposal.Visibility, ids []int64) ([]proposal.Proposal, error)
 	ProposalVisible(ctx context.Context, v proposal.Visibility, f proposal.Filter, id int64) (bool, error)
 	EventsByProposal(ctx context.Context, ids []int64) (map[int64][]proposal.Event, error)
 	EventByID(ctx context.Context, id int64) (proposal.Event, error)
-	CreateProposal(ctx context.Context, a auth.Actor, in proposal.New) (proposal.Proposal, proposal.Event, error)
-	UpdateProposal(ctx context.Context, a auth.Actor, id int64, version int, edit func(*proposal.Proposal) error) (proposal.Proposal, error)
-	Transition(ctx context.Context, a auth.Actor, id int64, version int, step proposal.Step) (proposal.Proposal, proposal.Event, error)
 }
+
+// workflow is the proposal workflow over the store.
+func (r *Resolver) workflow() *proposal.Service { return proposal.NewService(r.Store) }
 
 // EventSource tells of every proposal event written by any API instance;
 // internal/pubsub.Broker implements it.
@@ -143,10 +145,25 @@ func (r *Resolver) proposalByID(ctx context.Context, id int64) (*proposal.Propos
 	return loadOne(ctx, loadersFrom(ctx).Proposal, id)
 }
 
+// costParameters decodes cost parameters; applicants a year left out
+// are 0 until the service fills in their default (see leftOut).
 func costParameters(in *model.CostParametersInput) proposal.CostParameters {
-	return proposal.CostParameters{
+	c := proposal.CostParameters{
 		ProcessingDays: in.ProcessingDays, Fee: in.Fee, Documents: in.Documents, Hours: in.ApplicantHours,
-		HourlyRate: in.HourlyRate, TimesPerYear: in.TimesPerYear, ApplicantsPerYear: int64(deref(in.ApplicantsPerYear)),
+		HourlyRate: in.HourlyRate, TimesPerYear: in.TimesPerYear,
+	}
+	if in.ApplicantsPerYear != nil {
+		c.ApplicantsPerYear = int64(*in.ApplicantsPerYear)
+	}
+	return c
+}
+
+// leftOut tells which of the cost parameters given leave out the
+// applicants a year, for the service to fill in with the default.
+func leftOut(before, after *model.CostParametersInput) proposal.Defaults {
+	return proposal.Defaults{
+		BeforeApplicants: before != nil && before.ApplicantsPerYear == nil,
+		AfterApplicants:  after != nil && after.ApplicantsPerYear == nil,
 	}
 }
 
@@ -178,6 +195,7 @@ func newProposal(in model.CreateProposalInput) (proposal.New, error) {
 		NeedsCentralLegalChange: in.NeedsCentralLegalChange != nil && *in.NeedsCentralLegalChange,
 		Before:                  costParameters(&in.Before), After: costParameters(&in.After),
 	}
+	n.Defaults = leftOut(&in.Before, &in.After)
 	return n, nil
 }
 
@@ -235,7 +253,7 @@ func (r *Resolver) transition(ctx context.Context, id string, version int, step 
 			p  proposal.Proposal
 			ev proposal.Event
 		)
-		p, ev, err = r.Store.Transition(ctx, a, pid, version, step)
+		p, ev, err = r.workflow().Transition(ctx, a, pid, version, step)
 		if err == nil {
 			return &model.ProposalTransitionPayload{Proposal: &p, Event: &ev, UserErrors: []model.UserError{}}, nil
 		}

@@ -32,14 +32,11 @@ func (r *mutationResolver) CreateProposal(ctx context.Context, input model.Creat
 	}
 	n, err := newProposal(input)
 	if err == nil {
-		err = r.defaultNewApplicants(ctx, a, input, &n)
-	}
-	if err == nil {
 		var (
 			p  proposal.Proposal
 			ev proposal.Event
 		)
-		if p, ev, err = r.Store.CreateProposal(ctx, a, n); err == nil {
+		if p, ev, err = r.workflow().Create(ctx, a, n); err == nil {
 			return &model.CreateProposalPayload{Proposal: &p, Event: &ev, UserErrors: []model.UserError{}}, nil
 		}
 	}
@@ -60,9 +57,8 @@ func (r *mutationResolver) UpdateProposal(ctx context.Context, input model.Updat
 	if err == nil {
 		var edit func(*proposal.Proposal) error
 		if edit, err = proposalEdit(input); err == nil {
-			edit = r.defaultEditedApplicants(ctx, input, edit)
 			var p proposal.Proposal
-			if p, err = r.Store.UpdateProposal(ctx, a, id, input.Version, edit); err == nil {
+			if p, err = r.workflow().Update(ctx, a, id, input.Version, edit, leftOut(input.Before, input.After)); err == nil {
 				return &model.UpdateProposalPayload{Proposal: &p, UserErrors: []model.UserError{}}, nil
 			}
 		}

@@ -27,9 +27,6 @@ type ReportStore interface {
 	ReformProgress(ctx context.Context, unit *int64, year int) (report.ReformProgress, error)
 	ReformTargets(ctx context.Context, year *int) ([]report.ReformTarget, error)
 	UnitWithin(ctx context.Context, id int64, ancestorCode string) (bool, error)
-	// ApplicantsLastYear reads the dossier figures for the default of a
-	// proposal's applicants per year (applicants.go).
-	ApplicantsLastYear(ctx context.Context, unitID, procedureID int64) (int64, error)
 }
 
 // unitLevels are the levels UNIT can be grouped at.

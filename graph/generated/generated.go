@@ -3548,21 +3548,29 @@ type ProposalTransitionPayload {
   userErrors: [UserError!]!
 }
 
+"""
+The workflow's mutations. Who may take which step (the OFFICER, REVIEWER
+roles and the caller's unit) is decided by the workflow itself, in one
+place (internal/proposal): a role that never may answers FORBIDDEN before
+any proposal is looked up; a proposal the caller may not read answers
+exactly as one that does not exist (the user error NOT_FOUND "no such
+proposal" at input.id).
+"""
 type Mutation {
-  "Drafts a proposal for the caller's unit or a unit under it."
-  createProposal(input: CreateProposalInput!): CreateProposalPayload @auth(requires: [OFFICER])
-  "Edits a DRAFT or RETURNED proposal."
-  updateProposal(input: UpdateProposalInput!): UpdateProposalPayload @auth(requires: [OFFICER])
-  "DRAFT or RETURNED → SUBMITTED; derives the reviewing unit."
-  submitProposal(input: ProposalTransitionInput!): ProposalTransitionPayload @auth(requires: [OFFICER])
-  "SUBMITTED → UNDER_REVIEW, by a reviewer of the reviewing unit."
-  startReview(input: ProposalTransitionInput!): ProposalTransitionPayload @auth(requires: [REVIEWER])
-  "UNDER_REVIEW → APPROVED, REJECTED or RETURNED, by a reviewer of the reviewing unit."
-  decideProposal(input: DecideProposalInput!): ProposalTransitionPayload @auth(requires: [REVIEWER])
-  "APPROVED → IMPLEMENTED, by an officer of the proposing unit or a reviewer of the reviewing unit."
-  markImplemented(input: MarkImplementedInput!): ProposalTransitionPayload @auth(requires: [OFFICER, REVIEWER])
-  "Any state before a decision (or RETURNED) → WITHDRAWN, by an officer of the proposing unit."
-  withdrawProposal(input: ProposalTransitionInput!): ProposalTransitionPayload @auth(requires: [OFFICER])
+  "Drafts a proposal for the caller's unit or a unit under it, by an OFFICER."
+  createProposal(input: CreateProposalInput!): CreateProposalPayload
+  "Edits a DRAFT or RETURNED proposal, by an OFFICER of the proposing unit."
+  updateProposal(input: UpdateProposalInput!): UpdateProposalPayload
+  "DRAFT or RETURNED → SUBMITTED, by an OFFICER of the proposing unit; derives the reviewing unit."
+  submitProposal(input: ProposalTransitionInput!): ProposalTransitionPayload
+  "SUBMITTED → UNDER_REVIEW, by a REVIEWER of the reviewing unit."
+  startReview(input: ProposalTransitionInput!): ProposalTransitionPayload
+  "UNDER_REVIEW → APPROVED, REJECTED or RETURNED, by a REVIEWER of the reviewing unit who did not write the proposal."
+  decideProposal(input: DecideProposalInput!): ProposalTransitionPayload
+  "APPROVED → IMPLEMENTED, by an OFFICER of the proposing unit or a REVIEWER of the reviewing unit."
+  markImplemented(input: MarkImplementedInput!): ProposalTransitionPayload
+  "Any state before a decision (or RETURNED) → WITHDRAWN, by an OFFICER of the proposing unit."
+  withdrawProposal(input: ProposalTransitionInput!): ProposalTransitionPayload
 }
 
 type Subscription {
@@ -8091,25 +8099,7 @@ func (ec *executionContext) _Mutation_createProposal(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CreateProposal(ctx, fc.Args["input"].(model.CreateProposalInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER"})
-				if err != nil {
-					var zeroVal *model.CreateProposalPayload
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *model.CreateProposalPayload
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, requires)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateProposalPayload) graphql.Marshaler {
 			return ec.marshalOCreateProposalPayload2ᚖtthcᚋgraphᚋmodelᚐCreateProposalPayload(ctx, selections, v)
 		},
@@ -8153,25 +8143,7 @@ func (ec *executionContext) _Mutation_updateProposal(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpdateProposal(ctx, fc.Args["input"].(model.UpdateProposalInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER"})
-				if err != nil {
-					var zeroVal *model.UpdateProposalPayload
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *model.UpdateProposalPayload
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, requires)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateProposalPayload) graphql.Marshaler {
 			return ec.marshalOUpdateProposalPayload2ᚖtthcᚋgraphᚋmodelᚐUpdateProposalPayload(ctx, selections, v)
 		},
@@ -8215,25 +8187,7 @@ func (ec *executionContext) _Mutation_submitProposal(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().SubmitProposal(ctx, fc.Args["input"].(model.ProposalTransitionInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER"})
-				if err != nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, requires)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
 			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
 		},
@@ -8277,25 +8231,7 @@ func (ec *executionContext) _Mutation_startReview(ctx context.Context, field gra
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().StartReview(ctx, fc.Args["input"].(model.ProposalTransitionInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"REVIEWER"})
-				if err != nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, requires)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
 			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
 		},
@@ -8339,25 +8275,7 @@ func (ec *executionContext) _Mutation_decideProposal(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().DecideProposal(ctx, fc.Args["input"].(model.DecideProposalInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"REVIEWER"})
-				if err != nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, requires)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
 			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
 		},
@@ -8401,25 +8319,7 @@ func (ec *executionContext) _Mutation_markImplemented(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().MarkImplemented(ctx, fc.Args["input"].(model.MarkImplementedInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER", "REVIEWER"})
-				if err != nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, requires)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
 			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
 		},
@@ -8463,25 +8363,7 @@ func (ec *executionContext) _Mutation_withdrawProposal(ctx context.Context, fiel
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().WithdrawProposal(ctx, fc.Args["input"].(model.ProposalTransitionInput))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				requires, err := ec.unmarshalORole2ᚕtthcᚋinternalᚋauthᚐRoleᚄ(ctx, []any{"OFFICER"})
-				if err != nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *model.ProposalTransitionPayload
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, requires)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposalTransitionPayload) graphql.Marshaler {
 			return ec.marshalOProposalTransitionPayload2ᚖtthcᚋgraphᚋmodelᚐProposalTransitionPayload(ctx, selections, v)
 		},

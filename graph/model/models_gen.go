@@ -206,6 +206,12 @@ type MarkImplementedInput struct {
 	Comment             *string `json:"comment,omitempty"`
 }
 
+// The workflow's mutations. Who may take which step (the OFFICER, REVIEWER
+// roles and the caller's unit) is decided by the workflow itself, in one
+// place (internal/proposal): a role that never may answers FORBIDDEN before
+// any proposal is looked up; a proposal the caller may not read answers
+// exactly as one that does not exist (the user error NOT_FOUND "no such
+// proposal" at input.id).
 type Mutation struct {
 }
 

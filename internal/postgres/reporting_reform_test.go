@@ -195,17 +195,18 @@ func TestRollupsFollowWorkflow(t *testing.T) {
 		return proposal.CostParameters{ProcessingDays: decimal.NewFromInt(days), Fee: decimal.NewFromInt(50000), Documents: 4,
 			Hours: decimal.NewFromInt(6), HourlyRate: decimal.NewFromInt(37500), TimesPerYear: decimal.NewFromInt(1), ApplicantsPerYear: applicants}
 	}
-	p, _, err := db.CreateProposal(ctx, officer, proposal.New{ProcedureID: procedure, Content: proposal.Content{
+	workflow := proposal.NewService(db)
+	p, _, err := workflow.Create(ctx, officer, proposal.New{ProcedureID: procedure, Content: proposal.Content{
 		Kinds: []proposal.Kind{proposal.KindCutTime, proposal.KindReduceDocuments}, Title: "Thử nghiệm thống kê",
 		Before: params(10, 500), After: params(4, 500)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	assertRollupsExact(t, db, "draft created")
-	p, err = db.UpdateProposal(ctx, officer, p.ID, p.Version, func(p *proposal.Proposal) error {
+	p, err = workflow.Update(ctx, officer, p.ID, p.Version, func(p *proposal.Proposal) error {
 		p.Before = params(12, 800)
 		return nil
-	})
+	}, proposal.Defaults{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +220,7 @@ func TestRollupsFollowWorkflow(t *testing.T) {
 		{reviewer, proposal.Step{Action: proposal.ActionDecide, To: proposal.StatusApproved}},
 		{officer, proposal.Step{Action: proposal.ActionMarkImplemented, To: proposal.StatusImplemented, ImplementedByNumber: "01/2026/QĐ-UBND"}},
 	} {
-		if p, _, err = db.Transition(ctx, step.who, p.ID, p.Version, step.step); err != nil {
+		if p, _, err = workflow.Transition(ctx, step.who, p.ID, p.Version, step.step); err != nil {
 			t.Fatalf("%s: %v", step.step.To, err)
 		}
 		assertRollupsExact(t, db, "after "+string(step.step.To))

@@ -15,8 +15,11 @@ import (
 )
 
 const (
-	ok      = "OK"
-	forbid  = "FORBIDDEN"
+	ok     = "OK"
+	forbid = "FORBIDDEN"
+	// hidden is the answer for a proposal the caller may not read: the
+	// same as for one that does not exist.
+	hidden  = "NOT_FOUND: no such proposal"
 	unauth  = "UNAUTHENTICATED"
 	badTok  = "bad token"
 	anonTok = "anonymous"
@@ -97,17 +100,19 @@ func TestRolesMutationsTable(t *testing.T) {
 		{anonTok, nil, ""},
 		{badTok, nil, "Bearer not-a-token"},
 	}
-	// want[mutation][actor]
-	officerOnly := []string{ok, ok, forbid, forbid, forbid, forbid, forbid, unauth, unauth}
-	reviewerOnly := []string{forbid, forbid, forbid, ok, forbid, forbid, forbid, unauth, unauth}
+	// want[mutation][actor]. A role that never may is FORBIDDEN; a
+	// proposal of a unit the caller does not see is as if it did not
+	// exist.
+	officerOnly := []string{ok, ok, hidden, forbid, forbid, forbid, forbid, unauth, unauth}
+	reviewerOnly := []string{forbid, forbid, forbid, ok, hidden, forbid, forbid, unauth, unauth}
 	want := map[string][]string{
-		"createProposal":              officerOnly,
+		"createProposal":              {ok, ok, forbid, forbid, forbid, forbid, forbid, unauth, unauth},
 		"updateProposal":              officerOnly,
 		"submitProposal":              officerOnly,
 		"withdrawProposal":            officerOnly,
 		"startReview":                 reviewerOnly,
 		"decideProposal":              reviewerOnly,
-		"markImplemented":             {ok, ok, forbid, ok, forbid, forbid, forbid, unauth, unauth},
+		"markImplemented":             {ok, ok, hidden, ok, hidden, forbid, forbid, unauth, unauth},
 		"createLegalDocument (ADMIN)": {forbid, forbid, forbid, forbid, forbid, forbid, ok, unauth, unauth},
 	}
 	for _, m := range mutations {

@@ -47,10 +47,11 @@ var (
 )
 
 type env struct {
-	url    string
-	db     *postgres.DB
-	broker *pubsub.Broker
-	srv    *httptest.Server
+	url      string
+	db       *postgres.DB
+	workflow *proposal.Service
+	broker   *pubsub.Broker
+	srv      *httptest.Server
 }
 
 // newEnv starts the API on a fresh copy of the catalog with the demo
@@ -79,7 +80,7 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(httpserver.NewServer(httpserver.Config{Logger: logger, DB: db,
 		RequestTimeout: 30 * time.Second, MaxBodyBytes: 1 << 20, Verifier: verifier, Broker: broker}))
 	t.Cleanup(srv.Close)
-	return &env{url: url, db: db, broker: broker, srv: srv}
+	return &env{url: url, db: db, workflow: proposal.NewService(db), broker: broker, srv: srv}
 }
 
 func token(t *testing.T, a auth.Actor) string {
@@ -94,6 +95,7 @@ func token(t *testing.T, a auth.Actor) string {
 
 type gqlError struct {
 	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
 	Extensions map[string]any `json:"extensions"`
 }
 
@@ -192,7 +194,7 @@ func (e *env) draft(t *testing.T, a auth.Actor, unit, code string) proposal.Prop
 		id := e.unitID(t, unit)
 		n.ProposingUnitID = &id
 	}
-	p, _, err := e.db.CreateProposal(context.Background(), a, n)
+	p, _, err := e.workflow.Create(context.Background(), a, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +228,7 @@ func (e *env) advance(t *testing.T, p proposal.Proposal, to proposal.Status) pro
 	}
 	for _, st := range list {
 		var err error
-		if p, _, err = e.db.Transition(context.Background(), st.a, p.ID, p.Version, st.step); err != nil {
+		if p, _, err = e.workflow.Transition(context.Background(), st.a, p.ID, p.Version, st.step); err != nil {
 			t.Fatalf("advance to %s: %s: %v", to, st.step.Action, err)
 		}
 	}

@@ -176,15 +176,15 @@ func TestRoutingThroughTheDatabase(t *testing.T) {
 		p := e.draft(t, a, "", code)
 		if central {
 			var err error
-			p, err = e.db.UpdateProposal(ctx, a, p.ID, p.Version, func(p *proposal.Proposal) error {
+			p, err = e.workflow.Update(ctx, a, p.ID, p.Version, func(p *proposal.Proposal) error {
 				p.NeedsCentralLegalChange = true
 				return nil
-			})
+			}, proposal.Defaults{})
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
-		p, _, err := e.db.Transition(ctx, a, p.ID, p.Version, submit)
+		p, _, err := e.workflow.Transition(ctx, a, p.ID, p.Version, submit)
 		if err != nil {
 			return "", err
 		}
@@ -396,14 +396,14 @@ func TestAdminMutations(t *testing.T) {
 	// The new sector's ministry now reviews Nghệ An's proposals that need a
 	// central change in it.
 	p := e.draft(t, officerNA, "", "9.999001")
-	p, err := e.db.UpdateProposal(context.Background(), officerNA, p.ID, p.Version, func(p *proposal.Proposal) error {
+	p, err := e.workflow.Update(context.Background(), officerNA, p.ID, p.Version, func(p *proposal.Proposal) error {
 		p.NeedsCentralLegalChange = true
 		return nil
-	})
+	}, proposal.Defaults{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err = e.db.Transition(context.Background(), officerNA, p.ID, p.Version, proposal.Step{Action: proposal.ActionSubmit, To: proposal.StatusSubmitted})
+	p, _, err = e.workflow.Transition(context.Background(), officerNA, p.ID, p.Version, proposal.Step{Action: proposal.ActionSubmit, To: proposal.StatusSubmitted})
 	if err != nil || *p.ReviewingUnitID != e.unitID(t, "BO-GDDT") {
 		t.Errorf("routed to %v (%v), want the new ministry", p.ReviewingUnitID, err)
 	}

@@ -149,4 +149,6 @@ type New struct {
 	// it.
 	ProposingUnitID *int64
 	Content
+	// Defaults names the figures left out of Content, to fill in.
+	Defaults Defaults
 }
