@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -23,7 +24,10 @@ func (d *DB) UnitByCode(ctx context.Context, code string) (catalog.Unit, error) 
 	if errors.Is(err, sql.ErrNoRows) {
 		return catalog.Unit{}, errs.Errorf(errs.NotFound, "no administrative unit with code %q", code)
 	}
-	return r.unit(), err
+	if err != nil {
+		return catalog.Unit{}, fmt.Errorf("units: by code %q: %w", code, err)
+	}
+	return r.unit(), nil
 }
 
 func unitByID(ctx context.Context, q queryer, id int64) (catalog.Unit, error) {
@@ -32,7 +36,10 @@ func unitByID(ctx context.Context, q queryer, id int64) (catalog.Unit, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return catalog.Unit{}, errs.Errorf(errs.NotFound, "no such administrative unit").At("id")
 	}
-	return r.unit(), err
+	if err != nil {
+		return catalog.Unit{}, fmt.Errorf("units: by id %d: %w", id, err)
+	}
+	return r.unit(), nil
 }
 
 func onlineIn(channels []catalog.Channel) bool {
@@ -50,15 +57,17 @@ func (d *DB) CreateProcedure(ctx context.Context, dr catalog.ProcedureDraft) (ca
 	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
 		var exists bool
 		if err := get(ctx, tx, &exists, `SELECT EXISTS (SELECT 1 FROM procedures WHERE code = $1)`, dr.Procedure.Code); err != nil {
-			return err
+			return fmt.Errorf("procedures: code %q taken: %w", dr.Procedure.Code, err)
 		}
 		if exists {
 			return errs.Errorf(errs.Conflict, "a procedure with code %q exists", dr.Procedure.Code).At("code")
 		}
 		// An administrator's record has no import digest: the next import
 		// of the same code from the portal replaces it.
-		_, err := saveProcedure(ctx, tx, dr, "")
-		return err
+		if _, err := saveProcedure(ctx, tx, dr, ""); err != nil {
+			return fmt.Errorf("procedures: create %q: %w", dr.Procedure.Code, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return catalog.Procedure{}, dataError(err)
@@ -74,13 +83,13 @@ func (d *DB) UpdateProcedure(ctx context.Context, id int64, p catalog.ProcedureP
 			if errors.Is(err, sql.ErrNoRows) {
 				return errs.Errorf(errs.NotFound, "no such procedure").At("id")
 			}
-			return err
+			return fmt.Errorf("procedures: lock %d: %w", id, err)
 		}
 		var sectorID *int64
 		if p.Sector != nil && *p.Sector != "" {
 			id, err := upsertName(ctx, tx, "sectors", strings.TrimSpace(*p.Sector))
 			if err != nil {
-				return err
+				return fmt.Errorf("procedures: sector %q: %w", *p.Sector, err)
 			}
 			sectorID = &id
 		}
@@ -110,7 +119,7 @@ func (d *DB) UpdateProcedure(ctx context.Context, id int64, p catalog.ProcedureP
 				reception_address = coalesce(:receptionaddr, reception_address), status = coalesce(:status, status),
 				online_available = coalesce(:online, online_available), updated_at = now()
 			WHERE id = :id`, arg); err != nil {
-			return err
+			return fmt.Errorf("procedures: update %d: %w", id, err)
 		}
 		// Each list given replaces the stored one.
 		var parts catalog.ProcedureDraft
@@ -129,10 +138,13 @@ func (d *DB) UpdateProcedure(ctx context.Context, id int64, p catalog.ProcedureP
 		}
 		for _, table := range replaced {
 			if _, err := exec(ctx, tx, `DELETE FROM `+table+` WHERE procedure_id = $1`, id); err != nil {
-				return err
+				return fmt.Errorf("procedures: clear %s of %d: %w", table, id, err)
 			}
 		}
-		return saveParts(ctx, tx, id, parts)
+		if err := saveParts(ctx, tx, id, parts); err != nil {
+			return fmt.Errorf("procedures: parts of %d: %w", id, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return catalog.Procedure{}, dataError(err)
@@ -146,7 +158,7 @@ func (d *DB) CreateUnit(ctx context.Context, u catalog.Unit) (catalog.Unit, erro
 	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
 		var exists bool
 		if err := get(ctx, tx, &exists, `SELECT EXISTS (SELECT 1 FROM administrative_units WHERE code = $1)`, u.Code); err != nil {
-			return err
+			return fmt.Errorf("units: code %q taken: %w", u.Code, err)
 		}
 		if exists {
 			return errs.Errorf(errs.Conflict, "a unit with code %q exists", u.Code).At("code")
@@ -155,11 +167,13 @@ func (d *DB) CreateUnit(ctx context.Context, u catalog.Unit) (catalog.Unit, erro
 		if err := getNamed(ctx, tx, &id, `
 			INSERT INTO administrative_units (code, name, level_code, parent_id, valid_from, valid_to, successor_id, is_central_reviewer)
 			VALUES (:code, :name, :level, :parentid, :validfrom, :validto, :successorid, :iscentralreviewer) RETURNING id`, u); err != nil {
-			return err
+			return fmt.Errorf("units: create %q: %w", u.Code, err)
 		}
 		var err error
-		out, err = unitByID(ctx, tx, id)
-		return err
+		if out, err = unitByID(ctx, tx, id); err != nil {
+			return fmt.Errorf("units: read back %q: %w", u.Code, err)
+		}
+		return nil
 	})
 	return out, dataError(err)
 }
@@ -169,12 +183,12 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, p catalog.UnitPatch) (cat
 	var out catalog.Unit
 	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := unitByID(ctx, tx, id); err != nil {
-			return err
+			return fmt.Errorf("units: update %d: %w", id, err)
 		}
 		if p.ParentID != nil {
 			var cycle bool
 			if err := get(ctx, tx, &cycle, `SELECT $2 IN (SELECT id FROM unit_subtree($1))`, id, *p.ParentID); err != nil {
-				return err
+				return fmt.Errorf("units: is %d under %d: %w", *p.ParentID, id, err)
 			}
 			if cycle {
 				return errs.Fieldf("parent", "a unit cannot be placed under itself or a unit under it")
@@ -189,11 +203,13 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, p catalog.UnitPatch) (cat
 			ID int64 `db:"id"`
 			catalog.UnitPatch
 		}{id, p}); err != nil {
-			return err
+			return fmt.Errorf("units: update %d: %w", id, err)
 		}
 		var err error
-		out, err = unitByID(ctx, tx, id)
-		return err
+		if out, err = unitByID(ctx, tx, id); err != nil {
+			return fmt.Errorf("units: read back %d: %w", id, err)
+		}
+		return nil
 	})
 	return out, dataError(err)
 }
@@ -212,7 +228,7 @@ func (d *DB) CreateLegalDocument(ctx context.Context, l catalog.LegalDocument) (
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
 			return catalog.LegalDocument{}, errs.Errorf(errs.Conflict, "legal document %q exists", l.Number).At("number")
 		}
-		return catalog.LegalDocument{}, dataError(err)
+		return catalog.LegalDocument{}, fmt.Errorf("legal documents: create %q: %w", l.Number, dataError(err))
 	}
 	return d.legalDocumentByID(ctx, id)
 }
@@ -235,7 +251,7 @@ func (d *DB) UpdateLegalDocument(ctx context.Context, id int64, p catalog.LegalD
 		Issues any `db:"issues"`
 	}{id, p, pq.Array(nonNil(issues))})
 	if err != nil {
-		return catalog.LegalDocument{}, dataError(err)
+		return catalog.LegalDocument{}, fmt.Errorf("legal documents: update %d: %w", id, dataError(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return catalog.LegalDocument{}, errs.Errorf(errs.NotFound, "no such legal document").At("id")
@@ -245,8 +261,11 @@ func (d *DB) UpdateLegalDocument(ctx context.Context, id int64, p catalog.LegalD
 
 func (d *DB) legalDocumentByID(ctx context.Context, id int64) (catalog.LegalDocument, error) {
 	docs, err := d.LegalDocumentsByIDs(ctx, []int64{id})
-	if err != nil || len(docs) == 0 {
-		return catalog.LegalDocument{}, err
+	if err != nil {
+		return catalog.LegalDocument{}, fmt.Errorf("legal documents: read back %d: %w", id, err)
+	}
+	if len(docs) == 0 {
+		return catalog.LegalDocument{}, errs.Errorf(errs.NotFound, "no such legal document").At("id")
 	}
 	return docs[0], nil
 }
@@ -260,7 +279,7 @@ func (d *DB) AddUnitProcedures(ctx context.Context, unitID int64, procedureIDs [
 	var missing int
 	if err := get(ctx, d.db, &missing, `SELECT count(*) FROM unnest($1::bigint[]) x(id)
 		WHERE NOT EXISTS (SELECT 1 FROM procedures p WHERE p.id = x.id)`, pq.Array(procedureIDs)); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("unit procedures: missing procedures: %w", err)
 	}
 	if missing > 0 {
 		return 0, errs.Errorf(errs.NotFound, "%d of the procedures do not exist", missing).At("procedures")
@@ -268,7 +287,7 @@ func (d *DB) AddUnitProcedures(ctx context.Context, unitID int64, procedureIDs [
 	res, err := exec(ctx, d.db, `INSERT INTO unit_procedures (unit_id, procedure_id)
 		SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, unitID, pq.Array(procedureIDs))
 	if err != nil {
-		return 0, dataError(err)
+		return 0, fmt.Errorf("unit procedures: add to %d: %w", unitID, dataError(err))
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
@@ -282,7 +301,7 @@ func (d *DB) RemoveUnitProcedures(ctx context.Context, unitID int64, procedureID
 	}
 	res, err := exec(ctx, d.db, `DELETE FROM unit_procedures WHERE unit_id = $1 AND procedure_id = ANY($2)`, unitID, pq.Array(procedureIDs))
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("unit procedures: remove from %d: %w", unitID, err)
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
@@ -302,14 +321,17 @@ func (d *DB) SetSectorMinistry(ctx context.Context, sectorID int64, ministryID *
 	}
 	res, err := exec(ctx, d.db, `UPDATE sectors SET ministry_unit_id = $2 WHERE id = $1`, sectorID, ministryID)
 	if err != nil {
-		return catalog.Sector{}, err
+		return catalog.Sector{}, fmt.Errorf("sectors: set the ministry of %d: %w", sectorID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return catalog.Sector{}, errs.Errorf(errs.NotFound, "no such sector").At("id")
 	}
 	s, err := d.Sectors(ctx, []int64{sectorID})
-	if err != nil || len(s) == 0 {
-		return catalog.Sector{}, err
+	if err != nil {
+		return catalog.Sector{}, fmt.Errorf("sectors: read back %d: %w", sectorID, err)
+	}
+	if len(s) == 0 {
+		return catalog.Sector{}, errs.Errorf(errs.NotFound, "no such sector").At("id")
 	}
 	return s[0], nil
 }
@@ -320,5 +342,5 @@ func relabel(err error, field string) error {
 	if errors.As(err, &e) && e.Kind == errs.NotFound {
 		return e.At(field)
 	}
-	return err
+	return fmt.Errorf("%s: %w", field, err)
 }

@@ -128,11 +128,20 @@ func (t proposalTx) Lock(ctx context.Context, id int64, actorUnit string) (propo
 		return proposal.Proposal{}, proposal.Scope{}, fmt.Errorf("proposals: lock %d: %w", id, err)
 	}
 	p, err := r.proposal()
-	return p, proposal.Scope{OwnUnit: r.OwnUnit, ReviewingUnit: r.ReviewingUnit}, err
+	if err != nil {
+		return p, proposal.Scope{}, fmt.Errorf("proposals: lock %d: %w", id, err)
+	}
+	return p, proposal.Scope{OwnUnit: r.OwnUnit, ReviewingUnit: r.ReviewingUnit}, nil
 }
 
+// ApplicantsLastYear reads the one-stop desk statistics, dossier_stats, by
+// its primary key.
 func (t proposalTx) ApplicantsLastYear(ctx context.Context, unit, procedure int64) (int64, error) {
-	n, err := applicantsLastYear(ctx, t.tx, unit, procedure)
+	var n int64
+	err := get(ctx, t.tx, &n, `
+		SELECT coalesce(sum(received), 0) FROM dossier_stats
+		WHERE unit_id IN (SELECT id FROM unit_subtree($1)) AND procedure_id = $2
+			AND period >= (vn_month(now()) - interval '12 months')::date AND period < vn_month(now())`, unit, procedure)
 	if err != nil {
 		return 0, fmt.Errorf("proposals: applicants of procedure %d at unit %d: %w", procedure, unit, err)
 	}
@@ -146,7 +155,7 @@ func (t proposalTx) Insert(ctx context.Context, a auth.Actor, p proposal.Proposa
 		return 0, fmt.Errorf("proposals: insert: %w", err)
 	}
 	if err := saveAmendments(ctx, t.tx, id, p.Amendments); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("proposals: insert: %w", err)
 	}
 	return id, nil
 }
@@ -157,9 +166,12 @@ func (t proposalTx) SaveContent(ctx context.Context, p proposal.Proposal) error 
 		return fmt.Errorf("proposals: update %d: %w", p.ID, err)
 	}
 	if err := oneRow(res, p.ID); err != nil {
-		return err
+		return fmt.Errorf("proposals: update %d: %w", p.ID, err)
 	}
-	return saveAmendments(ctx, t.tx, p.ID, p.Amendments)
+	if err := saveAmendments(ctx, t.tx, p.ID, p.Amendments); err != nil {
+		return fmt.Errorf("proposals: update %d: %w", p.ID, err)
+	}
+	return nil
 }
 
 func (t proposalTx) SaveStep(ctx context.Context, p proposal.Proposal, step proposal.Step, reviewer *int64) error {
@@ -179,7 +191,10 @@ func (t proposalTx) SaveStep(ctx context.Context, p proposal.Proposal, step prop
 	if err != nil {
 		return fmt.Errorf("proposals: %s %d: %w", step.Action, p.ID, err)
 	}
-	return oneRow(res, p.ID)
+	if err := oneRow(res, p.ID); err != nil {
+		return fmt.Errorf("proposals: %s %d: %w", step.Action, p.ID, err)
+	}
+	return nil
 }
 
 // oneRow checks that a write of proposal id at its version hit it: the
@@ -226,7 +241,11 @@ func (t proposalTx) Get(ctx context.Context, id int64) (proposal.Proposal, error
 	if err := get(ctx, t.tx, &r, `SELECT `+proposalColumns+`, NULL AS cursor_keys FROM proposals pr WHERE pr.id = $1`, id); err != nil {
 		return proposal.Proposal{}, fmt.Errorf("proposals: read back %d: %w", id, err)
 	}
-	return r.proposal()
+	p, err := r.proposal()
+	if err != nil {
+		return p, fmt.Errorf("proposals: read back %d: %w", id, err)
+	}
+	return p, nil
 }
 
 // AppendEvent appends an event and announces it on pubsub.Channel; both

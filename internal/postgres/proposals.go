@@ -197,25 +197,28 @@ func (d *DB) ListProposals(ctx context.Context, v proposal.Visibility, f proposa
 	var out page.Page[proposal.Proposal]
 	ord, err := proposalOrdering(o)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("proposals: order: %w", err)
 	}
 	req, err := ord.page(args)
-	if err != nil || req.Limit == 0 {
-		return out, err
+	if err != nil {
+		return out, fmt.Errorf("proposals: page: %w", err)
+	}
+	if req.Limit == 0 {
+		return out, nil
 	}
 	w := proposalWhere(v, f)
 	tail := ord.apply(w, req, "pr.id")
 	rows := make([]proposalRow, 0, req.Limit+1) // sized for the page, as ListProcedures
 	if err := sel(ctx, d.db, &rows, `SELECT `+proposalColumns+`, `+ord.cursorKeys()+` AS cursor_keys
 		FROM proposals pr `+w.sql()+` `+tail, w.args...); err != nil {
-		return out, err
+		return out, fmt.Errorf("proposals: list: %w", err)
 	}
 	rows, more := trim(rows, req)
 	out.Info = page.InfoFor(req, more)
 	for _, r := range rows {
 		p, err := r.proposal()
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("proposals: list: %w", err)
 		}
 		out.Edges = append(out.Edges, page.Edge[proposal.Proposal]{Node: p, Cursor: ord.cursor(r.CursorKeys, r.ID)})
 	}
@@ -226,8 +229,10 @@ func (d *DB) ListProposals(ctx context.Context, v proposal.Visibility, f proposa
 func (d *DB) CountProposals(ctx context.Context, v proposal.Visibility, f proposal.Filter) (int, error) {
 	w := proposalWhere(v, f)
 	var n int
-	err := get(ctx, d.db, &n, `SELECT count(*) FROM proposals pr `+w.sql(), w.args...)
-	return n, err
+	if err := get(ctx, d.db, &n, `SELECT count(*) FROM proposals pr `+w.sql(), w.args...); err != nil {
+		return 0, fmt.Errorf("proposals: count: %w", err)
+	}
+	return n, nil
 }
 
 // ProposalsByIDs returns those of the proposals with the given ids that the
@@ -236,13 +241,13 @@ func (d *DB) ProposalsByIDs(ctx context.Context, v proposal.Visibility, ids []in
 	w := proposalWhere(v, proposal.Filter{IDs: ids})
 	rows := make([]proposalRow, 0, len(ids))
 	if err := sel(ctx, d.db, &rows, `SELECT `+proposalColumns+`, NULL AS cursor_keys FROM proposals pr `+w.sql(), w.args...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("proposals: by ids: %w", err)
 	}
 	out := make([]proposal.Proposal, 0, len(rows))
 	for _, r := range rows {
 		p, err := r.proposal()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("proposals: by ids: %w", err)
 		}
 		out = append(out, p)
 	}
@@ -255,8 +260,10 @@ func (d *DB) ProposalVisible(ctx context.Context, v proposal.Visibility, f propo
 	f.IDs = []int64{id}
 	w := proposalWhere(v, f)
 	var ok bool
-	err := get(ctx, d.db, &ok, `SELECT EXISTS (SELECT 1 FROM proposals pr `+w.sql()+`)`, w.args...)
-	return ok, err
+	if err := get(ctx, d.db, &ok, `SELECT EXISTS (SELECT 1 FROM proposals pr `+w.sql()+`)`, w.args...); err != nil {
+		return false, fmt.Errorf("proposals: visible %d: %w", id, err)
+	}
+	return ok, nil
 }
 
 type eventRow struct {
@@ -290,13 +297,15 @@ func (r eventRow) event() proposal.Event {
 // caller has already checked that the proposals may be read.
 func (d *DB) EventsByProposal(ctx context.Context, ids []int64) (map[int64][]proposal.Event, error) {
 	var rows []eventRow
-	err := sel(ctx, d.db, &rows, `SELECT `+eventColumns+` FROM proposal_events e
-		WHERE e.proposal_id = ANY($1) ORDER BY e.proposal_id, e.id`, pq.Array(ids))
+	if err := sel(ctx, d.db, &rows, `SELECT `+eventColumns+` FROM proposal_events e
+		WHERE e.proposal_id = ANY($1) ORDER BY e.proposal_id, e.id`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("proposal events: of %d proposals: %w", len(ids), err)
+	}
 	out := make(map[int64][]proposal.Event, len(ids))
 	for _, r := range rows {
 		out[r.ProposalID] = append(out[r.ProposalID], r.event())
 	}
-	return out, err
+	return out, nil
 }
 
 // EventsSince returns the events at or after since with an id above
@@ -304,13 +313,15 @@ func (d *DB) EventsByProposal(ctx context.Context, ids []int64) (map[int64][]pro
 // while it was disconnected.
 func (d *DB) EventsSince(ctx context.Context, since time.Time, after int64, limit int) ([]proposal.Event, error) {
 	var rows []eventRow
-	err := sel(ctx, d.db, &rows, `SELECT `+eventColumns+` FROM proposal_events e
-		WHERE e.at >= $1 AND e.id > $2 ORDER BY e.id LIMIT $3`, since, after, limit)
+	if err := sel(ctx, d.db, &rows, `SELECT `+eventColumns+` FROM proposal_events e
+		WHERE e.at >= $1 AND e.id > $2 ORDER BY e.id LIMIT $3`, since, after, limit); err != nil {
+		return nil, fmt.Errorf("proposal events: since %d: %w", after, err)
+	}
 	out := make([]proposal.Event, len(rows))
 	for i, r := range rows {
 		out[i] = r.event()
 	}
-	return out, err
+	return out, nil
 }
 
 // EventByID returns one event, or a NotFound error.
@@ -320,12 +331,17 @@ func (d *DB) EventByID(ctx context.Context, id int64) (proposal.Event, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return proposal.Event{}, errs.Errorf(errs.NotFound, "no event %d", id)
 	}
-	return r.event(), err
+	if err != nil {
+		return proposal.Event{}, fmt.Errorf("proposal events: %d: %w", id, err)
+	}
+	return r.event(), nil
 }
 
 // Now returns the database's clock.
 func (d *DB) Now(ctx context.Context) (time.Time, error) {
 	var t time.Time
-	err := get(ctx, d.db, &t, `SELECT now()`)
-	return t, err
+	if err := get(ctx, d.db, &t, `SELECT now()`); err != nil {
+		return t, fmt.Errorf("now: %w", err)
+	}
+	return t, nil
 }
