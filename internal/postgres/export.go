@@ -24,11 +24,11 @@ func exportRows[R any](read func(last *R) ([]R, error), fn func(R) error) error 
 	for {
 		rows, err := read(last)
 		if err != nil {
-			return err
+			return fmt.Errorf("export: read a batch: %w", err)
 		}
 		for _, r := range rows {
 			if err := fn(r); err != nil {
-				return err
+				return fmt.Errorf("export: write a row: %w", err)
 			}
 		}
 		if len(rows) < exportBatch {

@@ -62,7 +62,7 @@ func (d *DB) ExportProposals(ctx context.Context, v proposal.Visibility, f propo
 		return rows, nil
 	}, fn)
 	if err != nil {
-		return err
+		return fmt.Errorf("proposals: export: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("proposals: export: commit: %w", err)

@@ -241,7 +241,7 @@ func (d *DB) proposalStats(ctx context.Context, v proposal.Visibility, q report.
 	out := report.ProposalStats{Overlap: slices.Contains(q.By, report.ByKind)}
 	groups, err := proposalGroupsQuery(v, q, rollups)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("proposal stats by %v: %w", q.By, err)
 	}
 	if len(q.By) == 0 {
 		m, err := d.proposalTotals(ctx, v, q, rollups)
@@ -251,7 +251,10 @@ func (d *DB) proposalStats(ctx context.Context, v proposal.Visibility, q report.
 		if q.First == 0 {
 			out.Buckets = out.Buckets[:0]
 		}
-		return out, err
+		if err != nil {
+			return out, fmt.Errorf("proposal stats: totals: %w", err)
+		}
+		return out, nil
 	}
 	out.Buckets = []report.ProposalBucket{}
 	var m, total report.ProposalMeasures
@@ -269,7 +272,7 @@ func (d *DB) proposalStats(ctx context.Context, v proposal.Visibility, q report.
 	// grand total would count it more than once, so it is asked apart.
 	if out.Overlap {
 		if total, err = d.proposalTotals(ctx, v, q, rollups); err != nil {
-			return out, err
+			return out, fmt.Errorf("proposal stats by %v: totals: %w", q.By, err)
 		}
 	}
 	out.Totals = report.ProposalBucket{Group: []report.GroupKey{}, ProposalMeasures: total}
@@ -296,7 +299,7 @@ func proposalTotalsQuery(v proposal.Visibility, q report.ProposalStatsQuery, rol
 func proposalGroupsQuery(v proposal.Visibility, q report.ProposalStatsQuery, rollups bool) (groupedQuery, error) {
 	dims, err := pickDimensions(proposalDims, q.By)
 	if err != nil {
-		return groupedQuery{}, err
+		return groupedQuery{}, fmt.Errorf("proposal stats: dimensions: %w", err)
 	}
 	if q.First < 0 || q.First > report.MaxBuckets {
 		return groupedQuery{}, errs.Fieldf("first", "first must be between 0 and %d", report.MaxBuckets)
@@ -338,7 +341,7 @@ func proposalStatsSQL(v proposal.Visibility, q report.ProposalStatsQuery) ([][]a
 	if len(q.By) > 0 {
 		g, err := proposalGroupsQuery(v, q, true)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("proposal stats statements: %w", err)
 		}
 		out = append(out, append([]any{g.sql()}, g.where.args...))
 	}

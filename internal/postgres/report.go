@@ -116,7 +116,7 @@ func dossierStatsQuery(f report.DossierFilter, by []report.Dimension, rollups bo
 	}
 	dims, err := pickDimensions(dossierDims(src.levelCol), by)
 	if err != nil {
-		return groupedQuery{}, err
+		return groupedQuery{}, fmt.Errorf("dossier stats: dimensions: %w", err)
 	}
 	w := &where{}
 	if f.UnitID != nil {
@@ -177,7 +177,7 @@ func (d *DB) DossierStats(ctx context.Context, f report.DossierFilter, by []repo
 func (d *DB) dossierStats(ctx context.Context, f report.DossierFilter, by []report.Dimension, rollups bool, o groupOrder) ([]report.DossierBucket, error) {
 	q, err := dossierStatsQuery(f, by, rollups, o)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dossier stats by %v: %w", by, err)
 	}
 	out := []report.DossierBucket{}
 	var m [5]int64
@@ -198,7 +198,7 @@ func (d *DB) LegalDocumentStats(ctx context.Context, f catalog.LegalDocumentFilt
 	}
 	dims, err := pickDimensions(legalDocumentDims, by)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("legal document stats: dimensions: %w", err)
 	}
 	q := groupedQuery{from: "legal_documents l", where: legalDocumentWhere(f), by: by, dims: dims,
 		measures: []measure{{"documents", "count(*)"}}}
