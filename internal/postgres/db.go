@@ -289,7 +289,7 @@ func exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result
 func getNamed(ctx context.Context, q queryer, dest any, query string, arg any) error {
 	text, args, err := sqlx.BindNamed(sqlx.DOLLAR, query, arg)
 	if err != nil {
-		return err
+		return fmt.Errorf("bind named parameters: %w", err)
 	}
 	return get(ctx, q, dest, text, args...)
 }
@@ -297,7 +297,7 @@ func getNamed(ctx context.Context, q queryer, dest any, query string, arg any) e
 func execNamed(ctx context.Context, q queryer, query string, arg any) (sql.Result, error) {
 	text, args, err := sqlx.BindNamed(sqlx.DOLLAR, query, arg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bind named parameters: %w", err)
 	}
 	return exec(ctx, q, text, args...)
 }
@@ -310,7 +310,7 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return fmt.Errorf("rolled back: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", dbError(err))
@@ -322,8 +322,10 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 // demo data, in one transaction.
 func (d *DB) ExecScript(ctx context.Context, script string) error {
 	err := d.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := exec(ctx, tx, script)
-		return err
+		if _, err := exec(ctx, tx, script); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("script: %w", err)
