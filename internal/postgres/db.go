@@ -171,7 +171,7 @@ func (d *DB) migrate(ctx context.Context, fsys fs.FS) error {
 func (d *DB) MigrationsPending(ctx context.Context) (bool, error) {
 	provider, err := d.migrations(migrations.FS)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("pending: %w", err)
 	}
 	pending, err := provider.HasPending(ctx)
 	if err != nil {

@@ -29,8 +29,10 @@ func (d *DB) SaveProcedure(ctx context.Context, dr catalog.ProcedureDraft, hash 
 			return fmt.Errorf("set synchronous_commit: %w", err)
 		}
 		var err error
-		outcome, err = saveProcedure(ctx, tx, dr, hash)
-		return err
+		if outcome, err = saveProcedure(ctx, tx, dr, hash); err != nil {
+			return fmt.Errorf("save: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("save procedure %.60q: %w", dr.Procedure.Code, dataError(err))
@@ -88,7 +90,7 @@ func saveProcedure(ctx context.Context, tx *sqlx.Tx, dr catalog.ProcedureDraft, 
 		}
 	}
 	if err := saveParts(ctx, tx, row.ID, dr); err != nil {
-		return "", err
+		return "", fmt.Errorf("parts: %w", err)
 	}
 	if row.Inserted {
 		return catalog.Inserted, nil
@@ -110,7 +112,10 @@ func upsertName(ctx context.Context, tx *sqlx.Tx, table, name string) (int64, er
 	err := get(ctx, tx, &id, `WITH ins AS (
 			INSERT INTO `+table+` (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id)
 		SELECT id FROM ins UNION ALL SELECT id FROM `+table+` WHERE name = $1 LIMIT 1`, name)
-	return id, err
+	if err != nil {
+		return 0, fmt.Errorf("%s: upsert a name: %w", table, err)
+	}
+	return id, nil
 }
 
 // saveParts inserts a procedure's levels, agencies, channels, documents and
@@ -261,8 +266,10 @@ func numberIssues(number string) []string {
 func insertJSON(ctx context.Context, tx *sqlx.Tx, query string, id int64, rows any) error {
 	b, err := json.Marshal(rows)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode the parts of %d: %w", id, err)
 	}
-	_, err = exec(ctx, tx, query, id, string(b))
-	return err
+	if _, err = exec(ctx, tx, query, id, string(b)); err != nil {
+		return fmt.Errorf("insert the parts of %d: %w", id, err)
+	}
+	return nil
 }

@@ -73,7 +73,7 @@ func (o ordering) page(args page.Args) (page.Request, error) {
 	}
 	req, err := args.Parse(name, len(o.keys))
 	if err != nil {
-		return req, err
+		return req, fmt.Errorf("page arguments: %w", err)
 	}
 	for _, c := range []*page.Cursor{req.After, req.Before} {
 		if c == nil {
@@ -170,14 +170,17 @@ func (o ordering) apply(w *where, req page.Request, idExpr string) string {
 func listPage[R keyed, T any](ctx context.Context, q queryer, ord ordering, args page.Args, w *where,
 	columns, from, idExpr string, node func(R) T) (page.Page[T], error) {
 	req, err := ord.page(args)
-	if err != nil || req.Limit == 0 {
-		return page.Page[T]{}, err
+	if err != nil {
+		return page.Page[T]{}, fmt.Errorf("%s: %w", from, err)
+	}
+	if req.Limit == 0 {
+		return page.Page[T]{}, nil
 	}
 	tail := ord.apply(w, req, idExpr)
 	rows := make([]R, 0, req.Limit+1)
 	if err := sel(ctx, q, &rows, `SELECT `+columns+`, `+ord.cursorKeys()+` AS cursor_keys
 		FROM `+from+` `+w.sql()+` `+tail, w.args...); err != nil {
-		return page.Page[T]{}, err
+		return page.Page[T]{}, fmt.Errorf("%s: list: %w", from, err)
 	}
 	return pageOf(rows, req, ord, node), nil
 }

@@ -171,11 +171,11 @@ func listProceduresQuery(f catalog.ProcedureFilter, o catalog.ProcedureOrder, ar
 	w := procedureWhere(f)
 	ord, err := procedureOrdering(o, w, f.Search)
 	if err != nil {
-		return procedureListQuery{}, err
+		return procedureListQuery{}, fmt.Errorf("procedures: order: %w", err)
 	}
 	req, err := ord.page(args)
 	if err != nil {
-		return procedureListQuery{}, err
+		return procedureListQuery{}, fmt.Errorf("procedures: %w", err)
 	}
 	tail := ord.apply(w, req, "p.id")
 	cols := procedureColumns
@@ -197,8 +197,11 @@ func listProceduresQuery(f catalog.ProcedureFilter, o catalog.ProcedureOrder, ar
 // ListProcedures returns one page of procedures matching f in order o.
 func (d *DB) ListProcedures(ctx context.Context, f catalog.ProcedureFilter, o catalog.ProcedureOrder, args page.Args) (page.Page[catalog.Procedure], error) {
 	q, err := listProceduresQuery(f, o, args)
-	if err != nil || q.req.Limit == 0 {
-		return page.Page[catalog.Procedure]{}, err
+	if err != nil {
+		return page.Page[catalog.Procedure]{}, fmt.Errorf("procedures: list: %w", err)
+	}
+	if q.req.Limit == 0 {
+		return page.Page[catalog.Procedure]{}, nil
 	}
 	// Sized for the page: growing a slice of wide rows as they come was a
 	// tenth of the allocations of a request.
