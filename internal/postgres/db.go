@@ -49,7 +49,7 @@ type DB struct {
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db, err := openPool(ctx, cfg.URL, cfg, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	d := &DB{db: db}
 	if cfg.ReadURL != "" {
@@ -76,7 +76,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 func openPool(ctx context.Context, url string, cfg Config, ping bool) (*pool, error) {
 	dsn, err := withRuntimeParams(url, cfg.StatementTimeout)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("database URL: %w", err)
 	}
 	db, err := sqlx.Open("postgres", dsn)
 	if err != nil {
@@ -152,7 +152,7 @@ func (d *DB) Migrate(ctx context.Context) error { return d.migrate(ctx, migratio
 func (d *DB) migrate(ctx context.Context, fsys fs.FS) error {
 	provider, err := d.migrations(fsys)
 	if err != nil {
-		return err
+		return fmt.Errorf("migrate: %w", err)
 	}
 	applied, err := provider.Up(ctx)
 	if err != nil {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -124,8 +125,7 @@ func (d *DB) BeginPublicRead(ctx context.Context, known int64, needVersion bool)
 		if !needVersion {
 			return ctx, 0, nil
 		}
-		v, err := d.CatalogVersion(ctx)
-		return ctx, v, err
+		return d.versionOnPrimary(ctx)
 	}
 	if r.up.Load() {
 		routed := context.WithValue(ctx, routeKey{}, r)
@@ -134,16 +134,24 @@ func (d *DB) BeginPublicRead(ctx context.Context, known int64, needVersion bool)
 		case err != nil && ctx.Err() == nil:
 			r.set(false, err)
 		case err != nil:
-			return ctx, 0, err
+			return ctx, 0, fmt.Errorf("catalog version on the replica: %w", err)
 		case v < known:
 			r.behind.Add(1)
-			v, err := d.CatalogVersion(ctx)
-			return ctx, v, err
+			return d.versionOnPrimary(ctx)
 		default:
 			return routed, v, nil
 		}
 	}
 	r.fallbacks.Add(1)
+	return d.versionOnPrimary(ctx)
+}
+
+// versionOnPrimary reads the catalog version for a public read on the
+// primary.
+func (d *DB) versionOnPrimary(ctx context.Context) (context.Context, int64, error) {
 	v, err := d.CatalogVersion(ctx)
-	return ctx, v, err
+	if err != nil {
+		return ctx, 0, fmt.Errorf("catalog version on the primary: %w", err)
+	}
+	return ctx, v, nil
 }
