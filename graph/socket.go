@@ -107,7 +107,7 @@ func (s *sockets) around(ctx context.Context, next graphql.OperationHandler) gra
 			ended = true
 			if errors.Is(context.Cause(ctx), errTokenExpired) {
 				resp = &graphql.Response{Errors: gqlerror.List{{Message: tokenExpired().Message,
-					Extensions: map[string]any{"code": errs.Unauthenticated}}}}
+					Extensions: map[string]any{"code": kindCodes[errs.Unauthenticated]}}}}
 			}
 			cancel()
 		}
