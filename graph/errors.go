@@ -23,24 +23,28 @@ var kindCodes = map[errs.Kind]string{
 	errs.Forbidden:       "FORBIDDEN",
 	errs.Timeout:         codeTimeout,
 	errs.Internal:        codeInternal,
-	// A database that is down or restarting is, to the client, an
-	// internal error for now.
-	errs.Unavailable: codeInternal,
+	errs.Unavailable:     codeUnavailable,
 }
 
 // Codes the edge adds to the domain's. Parse and validation errors keep
 // gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED, and the
 // complexity limit its COMPLEXITY_LIMIT_EXCEEDED.
 const (
-	codeBadInput   = "BAD_USER_INPUT"
-	codeInternal   = "INTERNAL"
-	codeTimeout    = "TIMEOUT"
-	codeCancelled  = "CANCELLED" // seen by nobody: the client is gone
-	codeTooDeep    = "DEPTH_LIMIT_EXCEEDED"
-	codeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen
-	codeTooLarge   = "PAYLOAD_TOO_LARGE"
-	codeBadMethod  = "METHOD_NOT_ALLOWED"
+	codeBadInput = "BAD_USER_INPUT"
+	codeInternal = "INTERNAL"
+	codeTimeout  = "TIMEOUT"
+	// The database is down or restarting: the HTTP edge answers 503 with
+	// Retry-After, and the same request succeeds once it is back.
+	codeUnavailable = "UNAVAILABLE"
+	codeCancelled   = "CANCELLED" // seen by nobody: the client is gone
+	codeTooDeep     = "DEPTH_LIMIT_EXCEEDED"
+	codeTooComplex  = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen
+	codeTooLarge    = "PAYLOAD_TOO_LARGE"
+	codeBadMethod   = "METHOD_NOT_ALLOWED"
 )
+
+// UnavailableMessage is what a caller reads while the database is down.
+const UnavailableMessage = "the database is unavailable: retry in a few seconds"
 
 // ErrorCode returns the extensions.code of err, for the HTTP routes that
 // answer errors outside GraphQL (the CSV exports).
@@ -104,6 +108,13 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				gqlErr.Extensions["code"] = codeBadInput
 			}
 			return gqlErr
+		case errs.KindOf(err) == errs.Unavailable:
+			// Not a bug of ours, and not one line per field while it
+			// lasts: /readyz and the request's log line (code
+			// UNAVAILABLE) tell the operator.
+			logger.DebugContext(ctx, "database unavailable", "path", gqlErr.Path.String(), "err", err)
+			return &gqlerror.Error{Message: UnavailableMessage, Path: gqlErr.Path,
+				Extensions: map[string]any{"code": codeUnavailable}}
 		case isTimeout(ctx, err):
 			return &gqlerror.Error{Message: timeoutMessage, Path: gqlErr.Path,
 				Extensions: map[string]any{"code": codeTimeout}}

@@ -30,31 +30,62 @@ func cell(s string) string {
 
 // writeCSV streams a CSV download named filename: a UTF-8 BOM, the
 // header row, then every record that export writes with write, flushed to
-// the client every thousand. Once the header is sent an error can only cut
-// the file short, which the client sees as a broken download; it is logged
-// unless the client went away.
+// the client every thousand. Nothing is sent before the first record (or
+// the end of an empty export), so an error before it, such as a database
+// that is down, answers a plain error status. Once the file has begun an
+// error can only cut it short, which the client sees as a broken
+// download; it is logged unless the client went away.
 func writeCSV(w http.ResponseWriter, r *http.Request, logger *slog.Logger, filename string, header []string,
 	export func(write func(record []string) error) error) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	w.Write([]byte(utf8BOM))
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // what spreadsheets expect
-	cw.Write(header)
+	started := false
+	start := func() {
+		if started {
+			return
+		}
+		started = true
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+		w.Write([]byte(utf8BOM))
+		cw.Write(header)
+	}
 	n := 0
 	err := export(func(record []string) error {
+		start()
 		cw.Write(record)
 		if n++; n%1000 == 0 {
 			cw.Flush()
 		}
 		return cw.Error()
 	})
+	if err != nil && !started {
+		exportFailed(w, r, logger, filename, err)
+		return
+	}
+	start()
 	cw.Flush()
 	if err != nil {
 		if !errors.Is(err, r.Context().Err()) {
 			logger.ErrorContext(r.Context(), "export "+filename, "rows", strconv.Itoa(n), "err", err)
 		}
 		panic(http.ErrAbortHandler)
+	}
+}
+
+// exportFailed answers an export that failed before its first record: 503
+// with Retry-After while the database is unavailable, as GraphQL requests
+// are; the error code and a plain message otherwise, never the cause.
+func exportFailed(w http.ResponseWriter, r *http.Request, logger *slog.Logger, filename string, err error) {
+	switch code := graph.ErrorCode(err); {
+	case errors.Is(err, r.Context().Err()):
+		// The client went away: nobody reads an answer.
+	case code == "UNAVAILABLE":
+		w.Header().Set("Retry-After", strconv.Itoa(seconds(unavailableRetry)))
+		writeError(w, http.StatusServiceUnavailable, code, graph.UnavailableMessage)
+	default:
+		logger.ErrorContext(r.Context(), "export "+filename, "err", err)
+		writeError(w, http.StatusInternalServerError, "INTERNAL", "internal error")
 	}
 }
 

@@ -165,12 +165,19 @@ func answerHeaders(req *telemetry.Request, statements func() int64) func(http.He
 				h.Set("Retry-After", strconv.Itoa(seconds(d.RetryAfter)))
 			}
 		}
+		if req.Code == "UNAVAILABLE" {
+			h.Set("Retry-After", strconv.Itoa(seconds(unavailableRetry)))
+		}
 		if s, ok := statusOfCode[req.Code]; ok {
 			return s
 		}
 		return status
 	}
 }
+
+// unavailableRetry is when a client should try again after the database
+// was unavailable: a restart takes seconds.
+const unavailableRetry = 5 * time.Second
 
 // statusOfCode gives the HTTP status of the outcomes that GraphQL over
 // HTTP leaves to the server: gqlgen answers them 200, or 422 and 400 as
@@ -179,6 +186,7 @@ var statusOfCode = map[string]int{
 	"RATE_LIMITED":              http.StatusTooManyRequests,
 	"PERSISTED_QUERY_NOT_FOUND": http.StatusBadRequest,
 	"OPERATION_NOT_TRUSTED":     http.StatusBadRequest,
+	"UNAVAILABLE":               http.StatusServiceUnavailable,
 }
 
 // seconds rounds d up to whole seconds, as the headers count them.
