@@ -31,7 +31,7 @@ func TestErrorCodes(t *testing.T) {
 		{errs.Errorf(errs.Forbidden, "no"), "FORBIDDEN", "no", nil},
 		{&errs.Error{Kind: errs.Timeout, Message: "cancelled", Err: errors.New("pq: canceling statement")}, "TIMEOUT", timeoutMessage, nil},
 		{context.DeadlineExceeded, "TIMEOUT", timeoutMessage, nil},
-		{&errs.Error{Kind: errs.Unavailable, Message: "the database is unavailable", Err: errors.New("dial tcp: refused")}, "INTERNAL", "internal error", nil},
+		{&errs.Error{Kind: errs.Unavailable, Message: "the database is unavailable", Err: errors.New("dial tcp: refused")}, "UNAVAILABLE", UnavailableMessage, nil},
 		{errors.New("pq: syntax error at SELECT"), "INTERNAL", "internal error", nil},
 	} {
 		got := present(ctx, c.err)
