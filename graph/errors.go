@@ -39,7 +39,6 @@ const (
 	codeCancelled   = "CANCELLED" // seen by nobody: the client is gone
 	codeTooDeep     = "DEPTH_LIMIT_EXCEEDED"
 	codeTooComplex  = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen
-	codeTooLarge    = "PAYLOAD_TOO_LARGE"
 	codeBadMethod   = "METHOD_NOT_ALLOWED"
 )
 

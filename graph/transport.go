@@ -81,7 +81,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		w.Header().Set("Allow", "GET, POST, OPTIONS")
 		writeRequestError(w, http.StatusMethodNotAllowed, gqlerror.List{{
 			Message:    "subscriptions run over a WebSocket: open this URL (ws:// or wss://) with the graphql-transport-ws protocol",
-			Extensions: map[string]any{"code": "METHOD_NOT_ALLOWED"},
+			Extensions: map[string]any{"code": codeBadMethod},
 		}})
 		return
 	}
@@ -90,7 +90,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		w.Header().Set("Allow", http.MethodPost)
 		writeRequestError(w, http.StatusMethodNotAllowed, gqlerror.List{{
 			Message:    "GET carries queries only: send mutations with POST",
-			Extensions: map[string]any{"code": "METHOD_NOT_ALLOWED"},
+			Extensions: map[string]any{"code": codeBadMethod},
 		}})
 		return
 	}
