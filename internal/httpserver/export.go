@@ -75,7 +75,8 @@ func writeCSV(w http.ResponseWriter, r *http.Request, logger *slog.Logger, filen
 
 // exportFailed answers an export that failed before its first record: 503
 // with Retry-After while the database is unavailable, as GraphQL requests
-// are; the error code and a plain message otherwise, never the cause.
+// are; 503 TIMEOUT when its first statement ran out of time; 500 INTERNAL
+// otherwise, never with the cause.
 func exportFailed(w http.ResponseWriter, r *http.Request, logger *slog.Logger, filename string, err error) {
 	switch code := graph.ErrorCode(err); {
 	case errors.Is(err, r.Context().Err()):
@@ -83,6 +84,10 @@ func exportFailed(w http.ResponseWriter, r *http.Request, logger *slog.Logger, f
 	case code == "UNAVAILABLE":
 		w.Header().Set("Retry-After", strconv.Itoa(seconds(unavailableRetry)))
 		writeError(w, http.StatusServiceUnavailable, code, graph.UnavailableMessage)
+	case code == "TIMEOUT":
+		// Like a GraphQL request past its deadline: the server's limit,
+		// not a bug, and no ERROR line.
+		writeError(w, http.StatusServiceUnavailable, code, "the export's first rows took too long: narrow the filter or retry")
 	default:
 		logger.ErrorContext(r.Context(), "export "+filename, "err", err)
 		writeError(w, http.StatusInternalServerError, "INTERNAL", "internal error")
