@@ -19,6 +19,16 @@ psql "$TEST_DATABASE_URL" -qtA -c "SELECT datname FROM pg_database WHERE datname
 		psql "$TEST_DATABASE_URL" -q -c "ALTER DATABASE \"$db\" IS_TEMPLATE false" -c "DROP DATABASE \"$db\" WITH (FORCE)" >/dev/null
 	done
 
+# The national data set takes minutes to generate: build its template now,
+# beside the installs, vet, compilation and the packages that do not read
+# it. The tests that do wait for it (one advisory lock per template).
+# The test binary runs in the background, not `go test`, so that the trap
+# stops it when this script stops early.
+go test -c -o .data/testdb.test ./internal/testdb/
+.data/testdb.test -test.run '^TestNationalTemplate$' -test.timeout 30m >.data/national-template.log 2>&1 &
+national=$!
+trap 'kill "$national" 2>/dev/null || true' EXIT
+
 # The browser test drives Chromium, and the GraphQL-over-HTTP audit runs
 # graphql-http under Node: install what is missing (apt as root), or say
 # what to install.
@@ -61,4 +71,11 @@ if git rev-parse --git-dir >/dev/null 2>&1 && git diff --quiet -- graph/; then
 fi
 # The national-scale fixtures take minutes on a busy two-core machine: a
 # generous deadline, so only a hang fails for time.
-go test -count=1 -timeout 30m ./... "$@"
+status=0
+go test -count=1 -timeout 30m ./... "$@" || status=$?
+if ! wait "$national"; then
+	echo "test.sh: building the national data set failed:" >&2
+	cat .data/national-template.log >&2
+	status=1
+fi
+exit "$status"
