@@ -6633,7 +6633,7 @@ func (ec *executionContext) _ComplianceCost_percentCut(ctx context.Context, fiel
 			return ec.fieldContext_ComplianceCost_percentCut(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PercentCut, nil
+			return obj.PercentCut(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
@@ -6644,7 +6644,7 @@ func (ec *executionContext) _ComplianceCost_percentCut(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ComplianceCost_percentCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ComplianceCost", field, false, false, "Decimal")
+	return graphql.NewScalarFieldContext("ComplianceCost", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _CostParameters_processingDays(ctx context.Context, field graphql.CollectedField, obj *proposal.CostParameters) (ret graphql.Marshaler) {
@@ -10504,7 +10504,7 @@ func (ec *executionContext) _Proposal_cost(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Proposal_cost(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cost(), nil
+			return obj.Cost, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v proposal.Cost) graphql.Marshaler {
@@ -10518,7 +10518,7 @@ func (ec *executionContext) fieldContext_Proposal_cost(_ context.Context, field 
 	fc = &graphql.FieldContext{
 		Object:     "Proposal",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ComplianceCost(ctx, field)

@@ -47,6 +47,9 @@ type proposalRow struct {
 	AfterRate           decimal.Decimal `db:"after_hourly_rate"`
 	AfterTimes          decimal.Decimal `db:"after_times_per_year"`
 	AfterApplicants     int64           `db:"after_applicants_per_year"`
+	CostBefore          decimal.Decimal `db:"annual_cost_before"`
+	CostAfter           decimal.Decimal `db:"annual_cost_after"`
+	Saving              decimal.Decimal `db:"annual_saving"`
 	CreatedBySubject    string          `db:"created_by_subject"`
 	CreatedByName       string          `db:"created_by_name"`
 	CreatedAt           time.Time       `db:"created_at"`
@@ -62,6 +65,7 @@ var proposalColumns = `pr.id, pr.procedure_id, pr.proposing_unit_id, pr.reviewin
 	pr.status, pr.version, pr.implemented_by_number,
 	pr.created_by_subject, pr.created_by_name, pr.created_at, pr.updated_at, pr.submitted_at, pr.decided_at,
 	pr.` + strings.Join(contentColumns, ", pr.") + `,
+	pr.annual_cost_before, pr.annual_cost_after, pr.annual_saving,
 	coalesce((SELECT json_agg(json_build_object('number', a.document_number, 'legal_document_id', a.legal_document_id,
 		'articles', a.articles) ORDER BY a.position) FROM proposal_amendments a WHERE a.proposal_id = pr.id), '[]') AS amendments`
 
@@ -78,6 +82,7 @@ func (r proposalRow) proposal() (proposal.Proposal, error) {
 			After: proposal.CostParameters{ProcessingDays: r.AfterDays, Fee: r.AfterFee, Documents: r.AfterDocuments,
 				Hours: r.AfterHours, HourlyRate: r.AfterRate, TimesPerYear: r.AfterTimes, ApplicantsPerYear: r.AfterApplicants},
 		},
+		Cost:             proposal.Cost{AnnualBefore: r.CostBefore, AnnualAfter: r.CostAfter, Saving: r.Saving},
 		CreatedBySubject: r.CreatedBySubject, CreatedByName: r.CreatedByName,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, DecidedAt: r.DecidedAt,
 	}

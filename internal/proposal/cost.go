@@ -18,40 +18,31 @@ type CostParameters struct {
 	ApplicantsPerYear int64           // applicants a year
 }
 
-// Cost is a proposal's annual compliance cost before and after, the saving
-// and the percentage cut.
+// Cost is a proposal's annual compliance cost before and after, and the
+// saving: for each of before and after, the cost of one procedure (hours
+// x hourly rate + fees; Circular 02/2017/TT-VPCP, Article 27, opportunity
+// cost not counted) x times a year x applicants a year; the saving is
+// before minus after. Exact decimals, never floats.
+//
+// The database computes the formula, once, from the stored parameters:
+// the generated columns annual_cost_before, annual_cost_after and
+// annual_saving (migrations/00002_proposals.sql). Every read of a
+// proposal brings them, as reports, exports and the ordering by saving
+// use them, so the API shows exactly what those sum and sort.
 type Cost struct {
 	AnnualBefore decimal.Decimal
 	AnnualAfter  decimal.Decimal
 	Saving       decimal.Decimal
-	// PercentCut is Saving / AnnualBefore x 100, rounded half away from
-	// zero to 2 decimals; nil when AnnualBefore is 0.
-	PercentCut *decimal.Decimal
 }
 
-// PerProcedure is the cost of doing the procedure once: hours x hourly rate
-// + fees (Circular 02/2017/TT-VPCP, Article 27). Opportunity cost is not
-// counted.
-func (c CostParameters) PerProcedure() decimal.Decimal {
-	return c.Hours.Mul(c.HourlyRate).Add(c.Fee)
-}
-
-// Annual is the cost of one procedure x times a year x applicants a year.
-func (c CostParameters) Annual() decimal.Decimal {
-	return c.PerProcedure().Mul(c.TimesPerYear).Mul(decimal.NewFromInt(c.ApplicantsPerYear))
-}
-
-// ComputeCost applies the formula to the parameters before and after. It
-// is exact: decimals throughout, never floats. The database computes the
-// same in generated columns for reports (migrations/00002_proposals.sql).
-func ComputeCost(before, after CostParameters) Cost {
-	c := Cost{AnnualBefore: before.Annual(), AnnualAfter: after.Annual()}
-	c.Saving = c.AnnualBefore.Sub(c.AnnualAfter)
-	if !c.AnnualBefore.IsZero() {
-		p := c.Saving.Mul(decimal.NewFromInt(100)).DivRound(c.AnnualBefore, 10).Round(2)
-		c.PercentCut = &p
+// PercentCut is Saving / AnnualBefore x 100, rounded half away from zero
+// to 2 decimals; nil when AnnualBefore is 0.
+func (c Cost) PercentCut() *decimal.Decimal {
+	if c.AnnualBefore.IsZero() {
+		return nil
 	}
-	return c
+	p := c.Saving.Mul(decimal.NewFromInt(100)).DivRound(c.AnnualBefore, 10).Round(2)
+	return &p
 }
 
 func (c CostParameters) validate(field string) error {
@@ -70,7 +61,7 @@ func (c CostParameters) validate(field string) error {
 		return errs.Fieldf(field+".applicantsPerYear", "applicantsPerYear must not be negative")
 	}
 	// The database keeps these scales; refusing more digits here keeps the
-	// stored value equal to the one the formula used.
+	// stored value, and the cost computed from it, equal to the one sent.
 	for name, s := range map[string]struct {
 		v     decimal.Decimal
 		scale int32

@@ -75,6 +75,10 @@ type Proposal struct {
 	Version             int
 	ImplementedByNumber *string
 	Content
+	// Cost is computed from Before and After by the database, which
+	// fills it in with every read (see Cost); a Proposal built in Go
+	// and not read back has none.
+	Cost             Cost
 	CreatedBySubject string
 	CreatedByName    string
 	CreatedAt        time.Time
@@ -82,9 +86,6 @@ type Proposal struct {
 	SubmittedAt      *time.Time
 	DecidedAt        *time.Time
 }
-
-// Cost returns the proposal's compliance cost before and after.
-func (p Proposal) Cost() Cost { return ComputeCost(p.Before, p.After) }
 
 // Event is one transition of a proposal, immutable once written.
 type Event struct {
