@@ -135,6 +135,9 @@ func heapPeak(fn func()) uint64 {
 // 10,000), sampling the heap: an export that held its rows would grow
 // twenty-fold between the two.
 func TestExportStreamsInConstantMemory(t *testing.T) {
+	// Parallel, so it runs after the package's other tests: by then make
+	// test's background build of the national data set is done.
+	t.Parallel()
 	u := testdb.National(t)
 	a := newTokenAPI(t, u, testdb.Open(t, u))
 	token := bearer(t, rAnalyst)

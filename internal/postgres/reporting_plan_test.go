@@ -51,6 +51,9 @@ func seqScans(t testing.TB, plan string) []string {
 // and neither does the reform progress refresh that every workflow step
 // runs.
 func TestReportingPlansAtNationalScale(t *testing.T) {
+	// Parallel, so it runs after the package's other tests: by then make
+	// test's background build of the national data set is done.
+	t.Parallel()
 	db := nationalDB(t)
 	ctx := context.Background()
 	ids := lookupNationalIDs(t, db)
