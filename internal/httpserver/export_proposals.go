@@ -63,7 +63,7 @@ func proposalRecord(p postgres.ProposalExportRow) []string {
 	}
 	status := report.StatusLabels[proposal.Status(p.Status)]
 	percent := ""
-	if pc := report.Percent(p.Saving, p.CostBefore); pc != nil {
+	if pc := proposal.Percent(p.Saving, p.CostBefore); pc != nil {
 		percent = pc.String()
 	}
 	central := "Không"

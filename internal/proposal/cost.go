@@ -35,13 +35,19 @@ type Cost struct {
 	Saving       decimal.Decimal
 }
 
-// PercentCut is Saving / AnnualBefore x 100, rounded half away from zero
-// to 2 decimals; nil when AnnualBefore is 0.
-func (c Cost) PercentCut() *decimal.Decimal {
-	if c.AnnualBefore.IsZero() {
+// PercentCut is Saving as a percentage of AnnualBefore; nil when
+// AnnualBefore is 0.
+func (c Cost) PercentCut() *decimal.Decimal { return Percent(c.Saving, c.AnnualBefore) }
+
+// Percent returns part / whole x 100 rounded half away from zero to 2
+// decimals; nil when whole is 0. Every percentage the API shows (a
+// proposal's cut, a report group's, progress towards a target) is
+// rounded here.
+func Percent(part, whole decimal.Decimal) *decimal.Decimal {
+	if whole.IsZero() {
 		return nil
 	}
-	p := c.Saving.Mul(decimal.NewFromInt(100)).DivRound(c.AnnualBefore, 10).Round(2)
+	p := part.Mul(decimal.NewFromInt(100)).DivRound(whole, 10).Round(2)
 	return &p
 }
 

@@ -87,8 +87,10 @@ func (m ProposalMeasures) Add(o ProposalMeasures) ProposalMeasures {
 func (m ProposalMeasures) Saving() decimal.Decimal { return m.CostBefore.Sub(m.CostAfter) }
 
 // PercentCut is the saving as a percentage of the cost before, rounded as
-// a single proposal's (proposal.ComputeCost); nil when the cost before is 0.
-func (m ProposalMeasures) PercentCut() *decimal.Decimal { return Percent(m.Saving(), m.CostBefore) }
+// a single proposal's (proposal.Percent); nil when the cost before is 0.
+func (m ProposalMeasures) PercentCut() *decimal.Decimal {
+	return proposal.Percent(m.Saving(), m.CostBefore)
+}
 
 // DaysCut is the total processing time cut, in working days.
 func (m ProposalMeasures) DaysCut() decimal.Decimal { return m.DaysBefore.Sub(m.DaysAfter) }
@@ -106,21 +108,11 @@ func (m ProposalMeasures) AverageDaysCut() *decimal.Decimal {
 // TimePercentCut is the processing time cut as a percentage of the time
 // before; nil when that is 0.
 func (m ProposalMeasures) TimePercentCut() *decimal.Decimal {
-	return Percent(m.DaysCut(), m.DaysBefore)
+	return proposal.Percent(m.DaysCut(), m.DaysBefore)
 }
 
 // DocumentsRemoved is the net number of dossier documents removed.
 func (m ProposalMeasures) DocumentsRemoved() int { return m.DocumentsBefore - m.DocumentsAfter }
-
-// Percent returns part / whole x 100 rounded half away from zero to 2
-// decimals, the rounding of proposal.ComputeCost; nil when whole is 0.
-func Percent(part, whole decimal.Decimal) *decimal.Decimal {
-	if whole.IsZero() {
-		return nil
-	}
-	p := part.Mul(decimal.NewFromInt(100)).DivRound(whole, 10).Round(2)
-	return &p
-}
 
 // ProposalBucket is the measures of one group of proposals.
 type ProposalBucket struct {

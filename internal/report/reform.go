@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
+	"tthc/internal/proposal"
 )
 
 // Metric is what a reform target cuts.
@@ -65,13 +67,13 @@ type MetricProgress struct {
 
 // ApprovedCutPercent is the approved cut as a percentage of the baseline.
 func (p MetricProgress) ApprovedCutPercent() *decimal.Decimal {
-	return Percent(p.CutApproved, p.Baseline)
+	return proposal.Percent(p.CutApproved, p.Baseline)
 }
 
 // ImplementedCutPercent is the implemented cut as a percentage of the
 // baseline.
 func (p MetricProgress) ImplementedCutPercent() *decimal.Decimal {
-	return Percent(p.CutImplemented, p.Baseline)
+	return proposal.Percent(p.CutImplemented, p.Baseline)
 }
 
 // TargetReached is the share of the target reached by the implemented
@@ -91,7 +93,7 @@ func (p MetricProgress) reached(cut *decimal.Decimal) *decimal.Decimal {
 	if p.Target == nil || cut == nil {
 		return nil
 	}
-	return Percent(*cut, p.Target.CutPercent)
+	return proposal.Percent(*cut, p.Target.CutPercent)
 }
 
 // UnitProgress is the progress of one unit and the units under it.
