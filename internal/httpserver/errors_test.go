@@ -261,13 +261,34 @@ func TestTimeout(t *testing.T) {
 		}
 	})
 
+	// A pool whose statements may run 200 ms.
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	shortStatements := url + sep + "statement_timeout=200"
 	t.Run("statement timeout", func(t *testing.T) {
-		sep := "?"
-		if strings.Contains(url, "?") {
-			sep = "&"
-		}
-		a := newAPI(t, url, httpserver.Config{DB: testdb.Open(t, url+sep+"statement_timeout=200")})
+		a := newAPI(t, url, httpserver.Config{DB: testdb.Open(t, shortStatements)})
 		lock(t)
 		check(t, a)
+	})
+
+	// A CSV export has no GraphQL envelope: before its first row it answers
+	// 503 with the same code, and logs no ERROR line either.
+	t.Run("export whose first rows take too long", func(t *testing.T) {
+		a := newAPI(t, url, httpserver.Config{DB: testdb.Open(t, shortStatements)})
+		lock(t)
+		res := a.send(t, httptest.NewRequest(http.MethodGet, "/export/procedures.csv", nil))
+		if res.Status != http.StatusServiceUnavailable || res.code() != "TIMEOUT" {
+			t.Errorf("status %d, code %q; want 503 TIMEOUT\nbody: %s", res.Status, res.code(), res.Body)
+		}
+		for _, w := range sqlWords {
+			if strings.Contains(string(res.Body), w) {
+				t.Errorf("the answer shows %q: %s", w, res.Body)
+			}
+		}
+		if strings.Contains(a.logs.String(), "level=ERROR") {
+			t.Errorf("logged as an error:\n%s", a.logs.String())
+		}
 	})
 }
