@@ -120,14 +120,11 @@ func bulk(table string, st step) []step {
 	drop := fmt.Sprintf(`
 		SET LOCAL maintenance_work_mem = '256MB';
 		CREATE TEMP TABLE bulk_indexes ON COMMIT DROP AS
-			SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
-			WHERE i.indrelid = '%[1]s'::regclass
+			SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+			WHERE i.indrelid = '%s'::regclass
 				AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid);
 		DO $$ DECLARE r record; BEGIN
-			FOR r IN SELECT i.indexrelid::regclass::text AS name FROM pg_index i
-				WHERE i.indrelid = '%[1]s'::regclass
-					AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-			LOOP EXECUTE 'DROP INDEX ' || r.name; END LOOP;
+			FOR r IN SELECT name FROM bulk_indexes LOOP EXECUTE 'DROP INDEX ' || r.name; END LOOP;
 		END $$`, table)
 	rebuild := `
 		DO $$ DECLARE r record; BEGIN
