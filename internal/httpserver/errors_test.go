@@ -262,11 +262,7 @@ func TestTimeout(t *testing.T) {
 	})
 
 	// A pool whose statements may run 200 ms.
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	shortStatements := url + sep + "statement_timeout=200"
+	shortStatements := testdb.WithStatementTimeout(t, url, 200*time.Millisecond)
 	t.Run("statement timeout", func(t *testing.T) {
 		a := newAPI(t, url, httpserver.Config{DB: testdb.Open(t, shortStatements)})
 		lock(t)

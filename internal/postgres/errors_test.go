@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,11 +16,7 @@ func TestDatabaseErrorKinds(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("statement timeout is a Timeout", func(t *testing.T) {
-		sep := "?"
-		if strings.Contains(url, "?") {
-			sep = "&"
-		}
-		db := testdb.Open(t, url+sep+"statement_timeout=100")
+		db := testdb.Open(t, testdb.WithStatementTimeout(t, url, 100*time.Millisecond))
 		testdb.Lock(t, url, "administrative_units")
 		_, err := db.UnitByCode(ctx, "40")
 		if errs.KindOf(err) != errs.Timeout {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -44,6 +45,20 @@ func withDB(t testing.TB, rawURL, name string) string {
 		t.Fatalf("TEST_DATABASE_URL: %v", err)
 	}
 	u.Path = "/" + name
+	return u.String()
+}
+
+// WithStatementTimeout returns rawURL with lib/pq's statement_timeout
+// parameter set to d, for a pool whose statements give up early.
+func WithStatementTimeout(t testing.TB, rawURL string, d time.Duration) string {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatalf("database URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("statement_timeout", strconv.FormatInt(d.Milliseconds(), 10))
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 
